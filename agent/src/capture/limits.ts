@@ -1,0 +1,34 @@
+/**
+ * Hard limits on one capture. Every limit is a named setting with a
+ * documented default; whatever a limit cuts is marked as cut in the snapshot
+ * (with the original length or count), never silently dropped.
+ */
+export interface CaptureLimits {
+  /** Stack frames reported, innermost first. Default 20. */
+  readonly maxFrames: number;
+  /** Innermost frames whose scopes (locals, closure, this) are captured. Default 5. */
+  readonly maxFramesWithLocals: number;
+  /** Object nesting below a variable that is expanded. Default 3. */
+  readonly maxDepth: number;
+  /** Own properties captured per object. Default 20. */
+  readonly maxProperties: number;
+  /** Items captured per array, typed array, Map or Set. Default 100. */
+  readonly maxCollectionItems: number;
+  /** UTF-16 units kept of a string; the rest is cut without copying it. Default 255. */
+  readonly maxStringLength: number;
+  /** Approximate encoded size of one snapshot's captured values. Default 64 KiB. */
+  readonly maxBytes: number;
+  /** Main-thread time one capture may take before it stops and marks the rest as cut. Default 5 ms. */
+  readonly timeBudgetMs: number;
+}
+
+export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = Object.freeze({
+  maxFrames: 20,
+  maxFramesWithLocals: 5,
+  maxDepth: 3,
+  maxProperties: 20,
+  maxCollectionItems: 100,
+  maxStringLength: 255,
+  maxBytes: 64 * 1024,
+  timeBudgetMs: 5,
+});

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveConfig, parseLabels, DEFAULT_RATE } from './config';
+import { DEFAULT_CAPTURE_LIMITS } from './capture/limits';
+
+const good = { KEYHOLE_BROKER: 'ws://127.0.0.1:7070/agent', KEYHOLE_SERVICE: 'orders', KEYHOLE_TRUST_FILE: '/etc/keyhole/trust.json' };
+
+test('unconfigured means disabled, with no problems', () => {
+  const r = resolveConfig({}, {});
+  assert.ok(r.ok);
+  assert.equal(r.config.enabled, false);
+});
+
+test('environment configures the agent and defaults fill the rest', () => {
+  const r = resolveConfig({}, { ...good, KEYHOLE_LABELS: 'region=eu, tier=web', KEYHOLE_AGENT_TOKEN: 't' });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.equal(r.config.enabled, true);
+  assert.deepEqual(r.config.labels, { region: 'eu', tier: 'web' });
+  assert.deepEqual(r.config.capture, DEFAULT_CAPTURE_LIMITS);
+  assert.deepEqual(r.config.rate, DEFAULT_RATE);
+  assert.equal(r.config.capture.maxFrames, 20);
+  assert.equal(r.config.capture.maxFramesWithLocals, 5);
+  assert.equal(r.config.capture.maxStringLength, 255);
+});
+
+test('explicit options win over the environment', () => {
+  const r = resolveConfig({ service: 'billing', capture: { maxDepth: 1 } }, good);
+  assert.ok(r.ok);
+  assert.equal(r.config.service, 'billing');
+  assert.equal(r.config.capture.maxDepth, 1);
+  assert.equal(r.config.capture.maxFrames, 20);
+});
+
+test('KEYHOLE_ENABLED=false turns a configured agent off', () => {
+  const r = resolveConfig({}, { ...good, KEYHOLE_ENABLED: 'false' });
+  assert.ok(r.ok);
+  assert.equal(r.config.enabled, false);
+});
+
+test('bad settings are reported, each with what to fix', () => {
+  const r = resolveConfig({ capture: { maxFrames: -1 } }, { KEYHOLE_BROKER: 'http://x', KEYHOLE_SERVICE: 'a b', KEYHOLE_ENABLED: 'maybe', KEYHOLE_LABELS: '=x' });
+  assert.equal(r.ok, false);
+  const text = !r.ok ? r.problems.join('\n') : '';
+  assert.match(text, /KEYHOLE_ENABLED must be true or false/);
+  assert.match(text, /KEYHOLE_LABELS/);
+  assert.match(text, /KEYHOLE_BROKER must be a ws:\/\/ or wss:\/\/ URL/);
+  assert.match(text, /KEYHOLE_SERVICE/);
+  assert.match(text, /KEYHOLE_TRUST_FILE/);
+  assert.match(text, /capture.maxFrames must be a positive integer/);
+});
+
+test('labels parse', () => {
+  assert.deepEqual(parseLabels('a=1,b=two'), { a: '1', b: 'two' });
+  assert.equal(typeof parseLabels('novalue'), 'string');
+});

@@ -1,0 +1,24 @@
+// The wire contract's public surface. Explicit exports only, so that what
+// other packages depend on is visible here.
+import { keyhole } from '../gen/keyhole';
+
+/** Generated message classes and enums of package keyhole.v1. */
+export import pb = keyhole.v1;
+
+export { PROTOCOL_VERSION, currentVersion, describeVersion, isCompatibleVersion } from './version';
+export { FrameErrorCode, frameError, type FrameError } from './errors';
+export { CloseCode } from './closeCodes';
+export { checkPeerVersion } from './handshake';
+export {
+  DEFAULT_MAX_FRAME_BYTES,
+  decodeAgentMessage,
+  encodeAgentMessage,
+  decodeBrokerMessage,
+  encodeBrokerMessage,
+  decodeClientEvent,
+  encodeClientEvent,
+  decodeClientMessage,
+  encodeClientMessage,
+  type DecodeResult,
+  type FrameData,
+} from './framing';
