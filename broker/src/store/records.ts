@@ -1,0 +1,111 @@
+/**
+ * The rows the broker keeps, independent of the database that keeps them.
+ * Times are Unix epoch milliseconds.
+ */
+import { type Role } from '../identity/roles';
+
+export interface UserRecord {
+  readonly id: string;
+  readonly roles: readonly Role[];
+  readonly disabled: boolean;
+  readonly createdAtMs: number;
+}
+
+export type TokenKind = 'user' | 'agent';
+
+export interface TokenRecord {
+  /** Short public id, safe to show and log (the first characters after the prefix). */
+  readonly id: string;
+  /** Hex sha256 of the whole token; the token itself is never stored. */
+  readonly hash: string;
+  readonly kind: TokenKind;
+  /** The user id for user tokens, the service name for agent tokens. */
+  readonly subject: string;
+  readonly createdAtMs: number;
+  /** 0: never expires. */
+  readonly expiresAtMs: number;
+  readonly revoked: boolean;
+}
+
+export interface ApproverKeyRecord {
+  readonly userId: string;
+  /** Ed25519 public key, PEM SPKI. */
+  readonly publicKeyPem: string;
+  readonly registeredAtMs: number;
+}
+
+export interface MaskingPolicy {
+  readonly names: readonly string[];
+  readonly valuePatterns: readonly string[];
+}
+
+export interface RequesterPolicy {
+  readonly roles: readonly Role[];
+  readonly users: readonly string[];
+}
+
+export interface ServicePolicy {
+  readonly enabled: boolean;
+  readonly approvalsRequired: number;
+  readonly maxWindowMs: number;
+  readonly snapshotTtlMs: number;
+  readonly masking: MaskingPolicy;
+  readonly requesters: RequesterPolicy;
+}
+
+export interface ServiceRecord {
+  readonly name: string;
+  readonly policy: ServicePolicy;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+export type GrantStatus = 'pending' | 'approved' | 'rejected' | 'revoked';
+export type GrantKind = 'SNAPSHOT' | 'LOGPOINT';
+
+export interface GrantRecord {
+  readonly id: string;
+  readonly service: string;
+  readonly requester: string;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly scopeGlobs: readonly string[];
+  readonly kinds: readonly GrantKind[];
+  /** What the requester asked for; the window actually granted is in the body. */
+  readonly requestedDurationMs: number;
+  readonly reason: string;
+  readonly ticket: string;
+  readonly status: GrantStatus;
+  readonly createdAtMs: number;
+  /** The encoded pb.GrantBody every approver signs; absent until the first approver asks for it. */
+  readonly body: Uint8Array | undefined;
+  readonly notBeforeMs: number;
+  readonly notAfterMs: number;
+  /** Who closed the grant (rejected or revoked) and why. */
+  readonly closedBy: string;
+  readonly closedReason: string;
+  readonly closedAtMs: number;
+}
+
+export interface ApprovalRecord {
+  readonly grantId: string;
+  readonly approverId: string;
+  readonly signature: Uint8Array;
+  readonly signedAtMs: number;
+}
+
+export interface AuditRow {
+  readonly seq: number;
+  readonly atMs: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly subject: string;
+  /** Canonical JSON text (sorted keys), exactly as hashed. */
+  readonly details: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export interface AuditHead {
+  readonly seq: number;
+  readonly hash: string;
+}

@@ -1,0 +1,142 @@
+/**
+ * The SQLite schema as numbered steps. A step, once released, never changes:
+ * fixes go into a new step. `schema_migrations` records which steps ran, so a
+ * reopened file only runs the steps it has not seen.
+ */
+import type Database from 'better-sqlite3';
+import { brokerError, BrokerErrorCode } from '../../errors';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'identities',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        roles TEXT NOT NULL,             -- JSON array of role names
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at_ms INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE tokens (
+        id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('user', 'agent')),
+        subject TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        expires_at_ms INTEGER NOT NULL DEFAULT 0,
+        revoked INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX tokens_subject ON tokens (subject);
+      CREATE TABLE approver_keys (
+        user_id TEXT PRIMARY KEY REFERENCES users (id),
+        public_key_pem TEXT NOT NULL,
+        registered_at_ms INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 2,
+    name: 'services-and-grants',
+    sql: `
+      CREATE TABLE services (
+        name TEXT PRIMARY KEY,
+        policy TEXT NOT NULL,            -- JSON ServicePolicy
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE grants (
+        id TEXT PRIMARY KEY,
+        service TEXT NOT NULL REFERENCES services (name),
+        requester TEXT NOT NULL,
+        selector TEXT NOT NULL,          -- JSON object
+        scope_globs TEXT NOT NULL,       -- JSON array
+        kinds TEXT NOT NULL,             -- JSON array
+        requested_duration_ms INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        ticket TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'revoked')),
+        created_at_ms INTEGER NOT NULL,
+        body BLOB,
+        not_before_ms INTEGER NOT NULL DEFAULT 0,
+        not_after_ms INTEGER NOT NULL DEFAULT 0,
+        closed_by TEXT NOT NULL DEFAULT '',
+        closed_reason TEXT NOT NULL DEFAULT '',
+        closed_at_ms INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX grants_service_status ON grants (service, status);
+      CREATE TABLE approvals (
+        grant_id TEXT NOT NULL REFERENCES grants (id),
+        approver_id TEXT NOT NULL,
+        signature BLOB NOT NULL,
+        signed_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (grant_id, approver_id)
+      ) STRICT;
+    `,
+  },
+  {
+    version: 3,
+    name: 'audit-chain',
+    sql: `
+      CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at_ms INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      ) STRICT;
+      -- One row: the last appended seq and hash, so that cutting rows off
+      -- the end of the chain shows up in verification.
+      CREATE TABLE audit_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];
+
+/** The newest schema version this build knows. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+/**
+ * Brings the file's schema up to date, one step per transaction. Returns the
+ * versions it applied. Refuses a file written by a newer broker, which this
+ * build would otherwise misread.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at_ms INTEGER NOT NULL
+  ) STRICT`);
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const newest = Math.max(0, ...applied);
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  if (newest > known) {
+    throw brokerError(
+      BrokerErrorCode.StoreSchema,
+      `the database has schema version ${newest}, this broker knows up to ${known}`,
+      'run a broker at least as new as the one that last wrote this database',
+    );
+  }
+  const ran: number[] = [];
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)');
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, Date.now());
+    })();
+    ran.push(m.version);
+  }
+  return ran;
+}

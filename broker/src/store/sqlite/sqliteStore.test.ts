@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { BrokerErrorCode, isBrokerError } from '../../errors';
+import { tempDir } from '../../testing/tempStore';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from './migrations';
+import { SqliteStore } from './sqliteStore';
+
+test('a fresh file gets every migration, in WAL mode', async () => {
+  const t = tempDir();
+  try {
+    const store = SqliteStore.open(join(t.dir, 'b.db'));
+    assert.deepEqual(store.schemaVersions(), MIGRATIONS.map((m) => m.version));
+    assert.equal(store.journalMode(), 'wal');
+    await store.close();
+  } finally {
+    t.dispose();
+  }
+});
+
+test('reopening an existing file keeps its rows and runs no migration twice', async () => {
+  const t = tempDir();
+  const path = join(t.dir, 'b.db');
+  try {
+    const first = SqliteStore.open(path);
+    await first.transaction((r) => r.users.insert({ id: 'ann', roles: ['approver'], disabled: false, createdAtMs: 1 }));
+    await first.close();
+
+    const db = new Database(path);
+    assert.equal(migrate(db).length, 0, 'nothing left to apply');
+    db.close();
+
+    const second = SqliteStore.open(path);
+    assert.deepEqual(await second.transaction((r) => r.users.get('ann')), { id: 'ann', roles: ['approver'], disabled: false, createdAtMs: 1 });
+    assert.deepEqual(second.schemaVersions(), MIGRATIONS.map((m) => m.version));
+    await second.close();
+  } finally {
+    t.dispose();
+  }
+});
+
+test('a file migrated part way is brought up to date step by step', async () => {
+  const t = tempDir();
+  const path = join(t.dir, 'b.db');
+  try {
+    const db = new Database(path);
+    assert.deepEqual(migrate(db, MIGRATIONS.slice(0, 1)), [1]);
+    assert.deepEqual(migrate(db), MIGRATIONS.slice(1).map((m) => m.version));
+    db.close();
+  } finally {
+    t.dispose();
+  }
+});
+
+test('a file from a newer broker is refused with KH_STORE_SCHEMA', () => {
+  const t = tempDir();
+  const path = join(t.dir, 'b.db');
+  try {
+    const db = new Database(path);
+    migrate(db);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)').run(LATEST_SCHEMA_VERSION + 1, 'future', 0);
+    db.close();
+    assert.throws(
+      () => SqliteStore.open(path),
+      (err: unknown) => isBrokerError(err) && err.code === BrokerErrorCode.StoreSchema,
+    );
+  } finally {
+    t.dispose();
+  }
+});
+
+test('a failing transaction rolls back all of its writes and later ones still run', async () => {
+  const t = tempDir();
+  const store = SqliteStore.open(join(t.dir, 'b.db'));
+  try {
+    await assert.rejects(
+      store.transaction(async (r) => {
+        await r.users.insert({ id: 'bob', roles: ['developer'], disabled: false, createdAtMs: 1 });
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.equal(await store.transaction((r) => r.users.get('bob')), undefined);
+    await store.transaction((r) => r.users.insert({ id: 'bob', roles: ['developer'], disabled: false, createdAtMs: 2 }));
+    assert.equal(await store.transaction((r) => r.users.count()), 1);
+  } finally {
+    await store.close();
+    t.dispose();
+  }
+});
+
+test('transactions never interleave, even when they await between statements', async () => {
+  const t = tempDir();
+  const store = SqliteStore.open(join(t.dir, 'b.db'));
+  try {
+    const order: string[] = [];
+    const slow = store.transaction(async (r) => {
+      order.push('a:start');
+      await new Promise((resolve) => setImmediate(resolve));
+      await r.users.insert({ id: 'a', roles: [], disabled: false, createdAtMs: 1 });
+      order.push('a:end');
+    });
+    const fast = store.transaction(async (r) => {
+      order.push('b:start');
+      await r.users.insert({ id: 'b', roles: [], disabled: false, createdAtMs: 1 });
+      order.push('b:end');
+    });
+    await Promise.all([slow, fast]);
+    assert.deepEqual(order, ['a:start', 'a:end', 'b:start', 'b:end']);
+  } finally {
+    await store.close();
+    t.dispose();
+  }
+});
