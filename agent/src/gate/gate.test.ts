@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TokenBucket } from './tokenBucket';
+import { BlockedTimeBudget } from './blockedTimeBudget';
+
+test('a token bucket allows its burst, then its rate', () => {
+  const b = new TokenBucket(1, 5, 0);
+  for (let i = 0; i < 5; i++) assert.ok(b.take(0), `burst token ${i}`);
+  assert.equal(b.take(0), false);
+  assert.equal(b.msUntilToken(0), 1000);
+  assert.equal(b.take(999), false);
+  assert.ok(b.take(1000));
+  assert.equal(b.has(1000), false);
+  assert.ok(b.has(2000));
+  // Never more than the burst, however long it rests.
+  for (let i = 0; i < 5; i++) assert.ok(b.take(1_000_000));
+  assert.equal(b.take(1_000_000), false);
+});
+
+test('has() does not take', () => {
+  const b = new TokenBucket(100, 1, 0);
+  assert.ok(b.has(0));
+  assert.ok(b.has(0));
+  assert.ok(b.take(0));
+  assert.equal(b.has(0), false);
+  assert.ok(b.has(10));
+});
+
+test('the blocked-time budget rolls over its window', () => {
+  const budget = new BlockedTimeBudget(10, 1000);
+  budget.spend(4, 0);
+  budget.spend(4, 150);
+  assert.equal(budget.exceeded(200), false);
+  budget.spend(3, 300);
+  assert.ok(budget.exceeded(300));
+  assert.equal(budget.used(300), 11);
+  // The first 4 ms expire one window after their slot began.
+  assert.ok(budget.msUntilRefilled(300) > 0);
+  assert.equal(budget.exceeded(1000), false);
+  assert.equal(budget.used(1000), 7);
+  assert.equal(budget.used(5000), 0);
+});
