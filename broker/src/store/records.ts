@@ -72,6 +72,8 @@ export interface GrantRecord {
   readonly kinds: readonly GrantKind[];
   /** What the requester asked for; the window actually granted is in the body. */
   readonly requestedDurationMs: number;
+  /** 0: the agent default. */
+  readonly maxHitsPerProbe: number;
   readonly reason: string;
   readonly ticket: string;
   readonly status: GrantStatus;

@@ -58,6 +58,7 @@ export const MIGRATIONS: readonly Migration[] = [
         scope_globs TEXT NOT NULL,       -- JSON array
         kinds TEXT NOT NULL,             -- JSON array
         requested_duration_ms INTEGER NOT NULL,
+        max_hits_per_probe INTEGER NOT NULL DEFAULT 0,
         reason TEXT NOT NULL,
         ticket TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'revoked')),

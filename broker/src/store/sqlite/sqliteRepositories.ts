@@ -65,6 +65,7 @@ function toGrant(r: Row): GrantRecord {
     scopeGlobs: json<string[]>(r.scope_globs),
     kinds: json<GrantKind[]>(r.kinds),
     requestedDurationMs: num(r.requested_duration_ms),
+    maxHitsPerProbe: num(r.max_hits_per_probe),
     reason: str(r.reason),
     ticket: str(r.ticket),
     status: str(r.status) as GrantStatus,
@@ -185,9 +186,9 @@ function grants(db: Database.Database): GrantRepository {
   return {
     async insert(g) {
       db.prepare(
-        `INSERT INTO grants (id, service, requester, selector, scope_globs, kinds, requested_duration_ms, reason, ticket, status,
+        `INSERT INTO grants (id, service, requester, selector, scope_globs, kinds, requested_duration_ms, max_hits_per_probe, reason, ticket, status,
            created_at_ms, body, not_before_ms, not_after_ms, closed_by, closed_reason, closed_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         g.id,
         g.service,
@@ -196,6 +197,7 @@ function grants(db: Database.Database): GrantRepository {
         JSON.stringify(g.scopeGlobs),
         JSON.stringify(g.kinds),
         g.requestedDurationMs,
+        g.maxHitsPerProbe,
         g.reason,
         g.ticket,
         g.status,
