@@ -1,0 +1,20 @@
+// The broker's public surface. Explicit exports only.
+export { BrokerError, BrokerErrorCode, brokerError, isBrokerError } from './errors';
+export { systemClock, type Clock } from './clock';
+export type { Store, Repositories, GrantFilter } from './store/store';
+export type * from './store/records';
+export { SqliteStore, type SqliteStoreOptions, DEFAULT_SQLITE_BUSY_TIMEOUT_MS } from './store/sqlite/sqliteStore';
+export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './store/sqlite/migrations';
+export { appendAudit, verifyAudit, exportAudit, auditRows, auditRowToJsonLine, AuditProblem, type AuditEntry, type AuditFault, type AuditVerification } from './audit/auditLog';
+export { canonicalJson, hashAuditRow, GENESIS_HASH } from './audit/canonical';
+export { ROLES, ACTIONS, PERMISSIONS, authorize, roleAllows, isRole, isAction, type Role, type Action } from './identity/roles';
+export { actorName, type Principal } from './identity/principal';
+export { IdentityService, requirePermission, normalizeEd25519PublicKey, type IssuedToken } from './identity/identityService';
+export { generateToken, hashToken, TOKEN_PREFIX } from './identity/tokens';
+export { ServiceRegistry } from './services/serviceRegistry';
+export { DEFAULT_POLICY, POLICY_LIMITS, resolvePolicy, mayRequest, type PolicyInput } from './services/policy';
+export { GrantService, grantState, type GrantState, type GrantView, type SigningBody, type GrantListener } from './grants/grantService';
+export { GRANT_LIMITS, parseGrantRequest, type GrantRequestInput, type GrantRequest } from './grants/grantRequest';
+export { encodeGrantBody, decodeGrantBody, encodeSignedGrant, GRANT_NONCE_BYTES } from './grants/grantBody';
+export { buildTrustFile, TRUST_FILE_VERSION, type TrustFile, type BuildTrustFileOptions } from './trust/trustFile';
+export { generateKeyPairFiles, loadPrivateKey, signGrantBody, PRIVATE_KEY_MODE } from './keys/keyFiles';
