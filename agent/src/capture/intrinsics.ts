@@ -1,0 +1,309 @@
+/**
+ * Built-in functions captured once, when the agent loads, so that capturing a
+ * snapshot never looks anything up on objects the user can change. A user who
+ * later replaces `Map.prototype.entries`, `Array.prototype[Symbol.iterator]`,
+ * `Date.prototype.getTime` or `util.types.isProxy` does not change what the
+ * serializer calls, and so cannot get code run inside a pause.
+ *
+ * Every function here reads internal slots only ([[MapData]], [[DateValue]],
+ * [[OriginalSource]], [[ViewedArrayBuffer]] …): none of them performs a
+ * property Get on its receiver, so getters, Proxy traps and coercion hooks
+ * (valueOf, toString, Symbol.toPrimitive, Symbol.toStringTag) are never hit.
+ * Notably absent: `RegExp.prototype.flags` (it Gets `global`, `ignoreCase` …
+ * through the object) and `Object.prototype.toString` (it Gets
+ * Symbol.toStringTag).
+ *
+ * The serializer's own code follows the same discipline: no spread, no
+ * for-of and no array destructuring (they call Array.prototype[Symbol.iterator]),
+ * no method calls on strings or arrays (they go through prototypes).
+ */
+import { types } from 'node:util';
+import { performance } from 'node:perf_hooks';
+
+const { apply: ReflectApply, ownKeys: ReflectOwnKeys, getOwnPropertyDescriptor: ReflectGetOwnPropertyDescriptor, getPrototypeOf: ReflectGetPrototypeOf } = Reflect;
+const ObjectHasOwn = Object.hasOwn;
+
+export { ReflectApply, ReflectOwnKeys };
+
+// Type checks that read an object's internal type, never its properties.
+export const {
+  isProxy,
+  isMap,
+  isSet,
+  isWeakMap,
+  isWeakSet,
+  isDate,
+  isRegExp,
+  isNativeError,
+  isPromise,
+  isTypedArray,
+  isArrayBuffer,
+  isSharedArrayBuffer,
+  isDataView,
+  isBoxedPrimitive,
+  isNumberObject,
+  isStringObject,
+  isBooleanObject,
+  isBigIntObject,
+  isSymbolObject,
+  isExternal,
+} = types;
+export const ArrayIsArray = Array.isArray;
+
+/** A getter taken from a built-in prototype's own accessor property. */
+function builtinGetter(proto: object, key: PropertyKey): (this: unknown) => unknown {
+  const d = ReflectGetOwnPropertyDescriptor(proto, key);
+  const get = d?.get;
+  if (typeof get !== 'function') throw new Error(`intrinsic getter ${String(key)} missing`);
+  return get as (this: unknown) => unknown;
+}
+
+/** Calls a captured built-in with `self` as receiver. */
+function call(fn: (this: unknown, ...a: never[]) => unknown, self: unknown, args: readonly unknown[] = []): unknown {
+  return ReflectApply(fn, self, args);
+}
+
+const MapPrototypeEntries = Map.prototype.entries;
+const MapIteratorNext = ReflectGetPrototypeOf(new Map().entries()) as { next: () => unknown };
+const MapIteratorPrototypeNext = MapIteratorNext.next;
+const MapPrototypeGetSize = builtinGetter(Map.prototype, 'size');
+const SetPrototypeValues = Set.prototype.values;
+const SetIteratorPrototypeNext = (ReflectGetPrototypeOf(new Set().values()) as { next: () => unknown }).next;
+const SetPrototypeGetSize = builtinGetter(Set.prototype, 'size');
+const SetPrototypeAdd = Set.prototype.add;
+const DatePrototypeGetTime = Date.prototype.getTime;
+const DatePrototypeToISOString = Date.prototype.toISOString;
+const TypedArrayPrototype = ReflectGetPrototypeOf(Uint8Array.prototype) as object;
+const TypedArrayPrototypeGetLength = builtinGetter(TypedArrayPrototype, 'length');
+const ArrayBufferPrototypeGetByteLength = builtinGetter(ArrayBuffer.prototype, 'byteLength');
+const SharedArrayBufferPrototypeGetByteLength = builtinGetter(SharedArrayBuffer.prototype, 'byteLength');
+const DataViewPrototypeGetByteLength = builtinGetter(DataView.prototype, 'byteLength');
+const Uint8ArrayConstructor = Uint8Array;
+const SymbolPrototypeGetDescription = builtinGetter(Symbol.prototype, 'description');
+const NumberPrototypeValueOf = Number.prototype.valueOf;
+const StringPrototypeValueOf = String.prototype.valueOf;
+const BooleanPrototypeValueOf = Boolean.prototype.valueOf;
+const BigIntPrototypeValueOf = BigInt.prototype.valueOf;
+const SymbolPrototypeValueOf = Symbol.prototype.valueOf;
+const FunctionPrototypeToString = Function.prototype.toString;
+const StringPrototypeSlice = String.prototype.slice;
+const StringPrototypeCharCodeAt = String.prototype.charCodeAt;
+const RegExpPrototypeGetSource = builtinGetter(RegExp.prototype, 'source');
+/** RegExp flag getters in the order `RegExp.prototype.flags` uses; each reads [[OriginalFlags]]. */
+const REGEXP_FLAG_GETTERS: readonly (readonly [string, (this: unknown) => unknown])[] = (() => {
+  const out: (readonly [string, (this: unknown) => unknown])[] = [];
+  const names: readonly (readonly [string, string])[] = [
+    ['d', 'hasIndices'],
+    ['g', 'global'],
+    ['i', 'ignoreCase'],
+    ['m', 'multiline'],
+    ['s', 'dotAll'],
+    ['u', 'unicode'],
+    ['v', 'unicodeSets'],
+    ['y', 'sticky'],
+  ];
+  for (let i = 0; i < names.length; i++) {
+    const entry = names[i]!;
+    const d = ReflectGetOwnPropertyDescriptor(RegExp.prototype, entry[1]);
+    if (typeof d?.get === 'function') out[out.length] = [entry[0], d.get as (this: unknown) => unknown];
+  }
+  return out;
+})();
+const perfNow = performance.now.bind(performance);
+const globalObject = globalThis;
+const IntrinsicError = Error;
+
+/** The current time in milliseconds, from a clock captured at load. */
+export function monotonicNow(): number {
+  return perfNow();
+}
+
+export function sliceString(s: string, start: number, end: number): string {
+  return call(StringPrototypeSlice as never, s, [start, end]) as string;
+}
+
+export function charCodeAt(s: string, index: number): number {
+  return call(StringPrototypeCharCodeAt as never, s, [index]) as number;
+}
+
+export function addToSet<T>(set: Set<T>, item: T): void {
+  call(SetPrototypeAdd as never, set, [item]);
+}
+
+/** Appends to an array the serializer created itself, without Array.prototype.push. */
+export function append<T>(list: T[], item: T): void {
+  list[list.length] = item;
+}
+
+/** What an own property holds, read from its descriptor without invoking it. */
+export type OwnSlot =
+  | { readonly kind: 'data'; readonly value: unknown }
+  | { readonly kind: 'accessor'; readonly hasGet: boolean; readonly hasSet: boolean }
+  | { readonly kind: 'absent' };
+
+const ABSENT: OwnSlot = Object.freeze({ kind: 'absent' });
+
+/**
+ * Reads an own property descriptor of a non-Proxy object. The descriptor is a
+ * fresh object the engine made, so its own fields are data; presence is checked
+ * with hasOwn so that an accessor named `get` or `value` on Object.prototype is
+ * never reached. Must not be called for the key `stack`: see errorStack.ts.
+ */
+export function ownSlot(obj: object, key: PropertyKey): OwnSlot {
+  const d = ReflectGetOwnPropertyDescriptor(obj, key);
+  if (d === undefined) return ABSENT;
+  if (ObjectHasOwn(d, 'value')) return { kind: 'data', value: d.value };
+  return { kind: 'accessor', hasGet: ObjectHasOwn(d, 'get') && d.get !== undefined, hasSet: ObjectHasOwn(d, 'set') && d.set !== undefined };
+}
+
+/** Prototype hops followed at most when looking a property up; real chains are a few long. */
+export const MAX_PROTOTYPE_HOPS = 64;
+
+export type LookupResult =
+  | { readonly kind: 'data'; readonly value: unknown }
+  /** An accessor, a Proxy on the chain, or a chain too long: the value cannot be known without running code. */
+  | { readonly kind: 'unsafe' }
+  | { readonly kind: 'absent' };
+
+const UNSAFE: LookupResult = Object.freeze({ kind: 'unsafe' });
+const NOT_FOUND: LookupResult = Object.freeze({ kind: 'absent' });
+
+/** [[Get]] for data properties only: walks the prototype chain without traps or getters. */
+export function lookupData(obj: object, key: PropertyKey): LookupResult {
+  let current: object | null = obj;
+  for (let hops = 0; current !== null; hops++) {
+    if (hops > MAX_PROTOTYPE_HOPS || isProxy(current)) return UNSAFE;
+    const slot = ownSlot(current, key);
+    if (slot.kind === 'data') return slot;
+    if (slot.kind === 'accessor') return UNSAFE;
+    current = ReflectGetPrototypeOf(current);
+  }
+  return NOT_FOUND;
+}
+
+/** The prototype of a non-Proxy object (ordinary objects have no trap to run). */
+export function prototypeOf(obj: object): object | null {
+  return ReflectGetPrototypeOf(obj);
+}
+
+/** Own keys of a non-Proxy object, strings then symbols, as the engine orders them. */
+export function ownKeys(obj: object): (string | symbol)[] {
+  return ReflectOwnKeys(obj);
+}
+
+export function mapSize(map: object): number {
+  return call(MapPrototypeGetSize, map) as number;
+}
+
+export function setSize(set: object): number {
+  return call(SetPrototypeGetSize, set) as number;
+}
+
+/** Result of a built-in iterator's next(): a fresh object with own data fields. */
+interface IterStep {
+  readonly done: boolean;
+  readonly value: unknown;
+}
+
+export interface EntryCursor {
+  /** Next [key, value] pair (Set: value twice), or undefined at the end. */
+  next(): readonly [unknown, unknown] | undefined;
+}
+
+export function mapEntries(map: object): EntryCursor {
+  const it = call(MapPrototypeEntries as never, map);
+  return {
+    next() {
+      const step = call(MapIteratorPrototypeNext as never, it) as IterStep;
+      if (step.done) return undefined;
+      const pair = step.value as unknown[];
+      return [pair[0], pair[1]];
+    },
+  };
+}
+
+export function setValues(set: object): EntryCursor {
+  const it = call(SetPrototypeValues as never, set);
+  return {
+    next() {
+      const step = call(SetIteratorPrototypeNext as never, it) as IterStep;
+      if (step.done) return undefined;
+      return [step.value, step.value];
+    },
+  };
+}
+
+export function dateTime(date: object): number {
+  return call(DatePrototypeGetTime as never, date) as number;
+}
+
+export function dateIso(date: object): string {
+  return call(DatePrototypeToISOString as never, date) as string;
+}
+
+export function regExpSource(re: object): string {
+  return call(RegExpPrototypeGetSource, re) as string;
+}
+
+export function regExpFlags(re: object): string {
+  let flags = '';
+  for (let i = 0; i < REGEXP_FLAG_GETTERS.length; i++) {
+    const entry = REGEXP_FLAG_GETTERS[i]!;
+    if (call(entry[1], re) === true) flags += entry[0];
+  }
+  return flags;
+}
+
+export function typedArrayLength(ta: object): number {
+  return call(TypedArrayPrototypeGetLength, ta) as number;
+}
+
+export function arrayBufferByteLength(buf: object): number {
+  return call(isSharedArrayBuffer(buf) ? SharedArrayBufferPrototypeGetByteLength : ArrayBufferPrototypeGetByteLength, buf) as number;
+}
+
+export function dataViewByteLength(view: object): number {
+  return call(DataViewPrototypeGetByteLength, view) as number;
+}
+
+/** A byte view of an (Shared)ArrayBuffer made with the intrinsic constructor: no user code. */
+export function bytesOf(buf: ArrayBufferLike, length: number): Uint8Array {
+  return new Uint8ArrayConstructor(buf, 0, length);
+}
+
+export function symbolDescription(sym: symbol): string | undefined {
+  return call(SymbolPrototypeGetDescription, sym) as string | undefined;
+}
+
+/** The primitive inside a Number, String, Boolean, BigInt or Symbol object, read from its internal slot. */
+export function unbox(obj: object): number | string | boolean | bigint | symbol {
+  if (isNumberObject(obj)) return call(NumberPrototypeValueOf as never, obj) as number;
+  if (isStringObject(obj)) return call(StringPrototypeValueOf as never, obj) as string;
+  if (isBooleanObject(obj)) return call(BooleanPrototypeValueOf as never, obj) as boolean;
+  if (isBigIntObject(obj)) return call(BigIntPrototypeValueOf as never, obj) as bigint;
+  return call(SymbolPrototypeValueOf as never, obj) as symbol;
+}
+
+/** Source text of a non-Proxy function from the intrinsic toString (V8 slices the script source; no copy). */
+export function functionSource(fn: object): string {
+  return call(FunctionPrototypeToString as never, fn) as string;
+}
+
+/** The global object and the Error constructor this module was loaded with. */
+export const realm = { globalObject, IntrinsicError } as const;
+
+function isIdentifierPart(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x24 || code === 0x5f || code > 0x7f;
+}
+
+/**
+ * True for `class` constructors. Class constructors have a non-writable
+ * `prototype` (plain functions a writable one), and only those are confirmed
+ * by the intrinsic Function.prototype.toString.
+ */
+export function isClassConstructor(fn: object): boolean {
+  const d = ReflectGetOwnPropertyDescriptor(fn, 'prototype');
+  if (d === undefined || !ObjectHasOwn(d, 'writable') || d.writable !== false) return false;
+  const src = functionSource(fn);
+  return src.length > 5 && sliceString(src, 0, 5) === 'class' && !isIdentifierPart(charCodeAt(src, 5));
+}

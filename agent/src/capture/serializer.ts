@@ -1,0 +1,243 @@
+/**
+ * Turns live values of a paused frame into the wire value model without
+ * running any user code, under the capture limits, with everything masked.
+ *
+ * How "no user code" is kept: a Proxy is recognised (util.types.isProxy)
+ * before anything else touches a value and is never looked into; objects are
+ * read only through own property descriptors (accessors are reported, not
+ * called) and through built-ins captured at load (intrinsics.ts); class names
+ * come from data properties on the prototype chain; nothing is ever converted
+ * to a string or primitive by the language (no String(x), no template literal
+ * of an object, no valueOf/toString/toJSON/Symbol.toPrimitive/toStringTag).
+ * Error stacks are read only when formatting them cannot run user code (see
+ * errorStack.ts). Failures become ctx.errors, never exceptions.
+ */
+import { pb } from '@keyhole/protocol';
+import {
+  append,
+  arrayBufferByteLength,
+  dataViewByteLength,
+  isBoxedPrimitive,
+  isDataView,
+  isProxy,
+  isSet,
+  isWeakMap,
+  lookupData,
+  mapSize,
+  setSize,
+  typedArrayLength,
+} from './intrinsics';
+import { reportError, SerializeErrorCode, VALUE_OVERHEAD_BYTES, type SerializeContext } from './serializerContext';
+import { expandArray, expandArrayBuffer, expandKeyed, expandTypedArray, type Expansion } from './serializerCollections';
+import {
+  anonymousObjectText,
+  boxedValue,
+  classNameOf,
+  dateValue,
+  functionValue,
+  kindOf,
+  leaf,
+  numberText,
+  numericValue,
+  objectKind,
+  proxyValue,
+  regExpValue,
+  symbolValue,
+} from './serializerLeaves';
+import { maskString, stringValue } from './serializerMasking';
+import { containerCut, ownProperties, type ValueSerializer } from './serializerProperties';
+
+export { createSerializeContext, SerializeErrorCode, type SerializeContext } from './serializerContext';
+export { MASK_LOOKAHEAD } from './serializerMasking';
+
+/** Serializes one value (a variable's value, `this`, an expression result) as a top-level value. */
+export function serializeValue(value: unknown, ctx: SerializeContext): pb.Value.$Properties {
+  return valueAt(value, 0, ctx);
+}
+
+/**
+ * Own properties of a scope-like holder (an inspector scope object, whose own
+ * properties are a frame's variables) as variables. Names are masked and
+ * checked with redactor.sensitiveName; maxProperties applies and the cut is
+ * returned for the Scope.
+ */
+export function serializeVariables(holder: object, ctx: SerializeContext): { variables: pb.Property.$Properties[]; cut?: pb.Cut.$Properties } {
+  if (holder === null || (typeof holder !== 'object' && typeof holder !== 'function') || isProxy(holder)) {
+    reportError(ctx, SerializeErrorCode.BAD_SCOPE, 'a scope holder was not a plain object; its variables were not read');
+    return { variables: [] };
+  }
+  try {
+    const list = ownProperties(holder, 0, ctx, valueAt);
+    const cut = containerCut(undefined, 0, false, list, ctx.limits.maxProperties);
+    return cut ? { variables: list.properties, cut } : { variables: list.properties };
+  } catch (err) {
+    reportInternal(err, ctx);
+    return { variables: [] };
+  }
+}
+
+const valueAt: ValueSerializer = (value, depth, ctx) => {
+  const stop = ctx.budget.spend();
+  if (stop !== undefined) return { kind: kindOf(value), cut: { reason: stop, originalSize: typeof value === 'string' ? value.length : 0 } };
+  let v: pb.Value.$Properties;
+  try {
+    v = describe(value, depth, ctx);
+  } catch (err) {
+    reportInternal(err, ctx);
+    v = leaf(pb.ValueKind.OTHER, '[unserializable]');
+  }
+  ctx.budget.charge(VALUE_OVERHEAD_BYTES + (v.text?.length ?? 0) + (v.className?.length ?? 0));
+  return v;
+};
+
+function reportInternal(err: unknown, ctx: SerializeContext): void {
+  // Only the error's class: its message may quote user data.
+  const cls = err !== null && typeof err === 'object' && !isProxy(err) ? classNameOf(err) : typeof err;
+  reportError(ctx, SerializeErrorCode.INTERNAL, `a value could not be serialized (${cls || 'unknown'})`);
+}
+
+function describe(value: unknown, depth: number, ctx: SerializeContext): pb.Value.$Properties {
+  switch (typeof value) {
+    case 'undefined':
+      return leaf(pb.ValueKind.UNDEFINED, 'undefined');
+    case 'boolean':
+      return leaf(pb.ValueKind.BOOLEAN, value ? 'true' : 'false');
+    case 'number':
+      return numericValue(pb.ValueKind.NUMBER, numberText(value), ctx);
+    case 'bigint':
+      return numericValue(pb.ValueKind.BIGINT, `${value}`, ctx, 'n');
+    case 'string':
+      return stringValue(value, ctx);
+    case 'symbol':
+      return symbolValue(value, ctx);
+    case 'function':
+      return isProxy(value) ? proxyValue(value) : functionValue(value, ctx);
+    default:
+      if (value === null) return leaf(pb.ValueKind.NULL, 'null');
+      if (isProxy(value)) return proxyValue(value as object);
+      return objectValue(value as object, depth, ctx);
+  }
+}
+
+function onPath(obj: object, ctx: SerializeContext): boolean {
+  const path = ctx.path;
+  for (let i = 0; i < path.length; i++) if (path[i] === obj) return true;
+  return false;
+}
+
+function objectValue(obj: object, depth: number, ctx: SerializeContext): pb.Value.$Properties {
+  const className = classNameOf(obj);
+  if (onPath(obj, ctx)) return leaf(pb.ValueKind.CYCLE, '[Circular]', className);
+  const kind = objectKind(obj);
+  switch (kind) {
+    case pb.ValueKind.DATE:
+      return dateValue(obj, className);
+    case pb.ValueKind.REGEXP:
+      return regExpValue(obj, className, ctx);
+    case pb.ValueKind.PROMISE:
+      // A promise's state sits in internal slots no public built-in reads.
+      return leaf(kind, className || 'Promise', className);
+    case pb.ValueKind.WEAK_COLLECTION:
+      // Weak collections cannot be enumerated from JavaScript.
+      return leaf(kind, className || (isWeakMap(obj) ? 'WeakMap' : 'WeakSet'), className);
+    case pb.ValueKind.OTHER:
+      return otherValue(obj, className);
+    default:
+      break;
+  }
+  if (kind === pb.ValueKind.OBJECT && isBoxedPrimitive(obj)) return boxedValue(obj, className, ctx);
+  const head = containerHead(obj, kind, className, ctx);
+  const value = head.value;
+  if (depth >= ctx.limits.maxDepth) {
+    value.cut = { reason: pb.CutReason.DEPTH, originalSize: head.size };
+    return value;
+  }
+  const mark = ctx.path.length;
+  append(ctx.path, obj);
+  let expansion: Expansion;
+  try {
+    expansion = expand(obj, kind, head.size, depth + 1, ctx);
+  } finally {
+    ctx.path.length = mark;
+  }
+  if (expansion.properties) value.properties = expansion.properties;
+  if (expansion.entries) value.entries = expansion.entries;
+  if (expansion.cut) value.cut = expansion.cut;
+  return value;
+}
+
+function otherValue(obj: object, className: string): pb.Value.$Properties {
+  if (!isDataView(obj)) return leaf(pb.ValueKind.OTHER, className || 'External', className);
+  let size: string;
+  try {
+    size = `${dataViewByteLength(obj)}`;
+  } catch {
+    size = 'detached';
+  }
+  return leaf(pb.ValueKind.OTHER, `${className || 'DataView'}(${size})`, className);
+}
+
+interface Head {
+  readonly value: pb.Value.$Properties;
+  /** Items or entries the container holds; 0 where counting would cost (plain objects). */
+  readonly size: number;
+}
+
+function sized(kind: pb.ValueKind, label: string, size: number, className: string): Head {
+  return { value: leaf(kind, `${label}(${size})`, className), size };
+}
+
+function containerHead(obj: object, kind: pb.ValueKind, className: string, ctx: SerializeContext): Head {
+  switch (kind) {
+    case pb.ValueKind.ARRAY:
+      return sized(kind, className || 'Array', (obj as unknown[]).length, className);
+    case pb.ValueKind.TYPED_ARRAY:
+      return sized(kind, className || 'TypedArray', typedArrayLength(obj), className);
+    case pb.ValueKind.ARRAY_BUFFER:
+      return sized(kind, className || 'ArrayBuffer', arrayBufferByteLength(obj), className);
+    case pb.ValueKind.MAP:
+      return sized(kind, className || 'Map', mapSize(obj), className);
+    case pb.ValueKind.SET:
+      return sized(kind, className || 'Set', setSize(obj), className);
+    case pb.ValueKind.ERROR:
+      return { value: errorHead(obj, className, ctx), size: 0 };
+    default:
+      return { value: leaf(kind, className || anonymousObjectText(obj), className), size: 0 };
+  }
+}
+
+/** `Name: message`, from data properties only; both masked. The full message and stack follow as properties. */
+function errorHead(err: object, className: string, ctx: SerializeContext): pb.Value.$Properties {
+  const nameSlot = lookupData(err, 'name');
+  const rawName = nameSlot.kind === 'data' && typeof nameSlot.value === 'string' && nameSlot.value ? nameSlot.value : className || 'Error';
+  const name = maskString(rawName, ctx);
+  const messageSlot = lookupData(err, 'message');
+  const message = messageSlot.kind === 'data' && typeof messageSlot.value === 'string' && messageSlot.value ? maskString(messageSlot.value, ctx) : undefined;
+  const value = leaf(pb.ValueKind.ERROR, message ? `${name.text}: ${message.text}` : name.text, className);
+  const masked = name.masked;
+  if (message) for (let i = 0; i < message.masked.length; i++) append(masked, message.masked[i]!);
+  if (masked.length) value.masked = masked;
+  return value;
+}
+
+function expand(obj: object, kind: pb.ValueKind, size: number, depth: number, ctx: SerializeContext): Expansion {
+  switch (kind) {
+    case pb.ValueKind.ARRAY:
+      return expandArray(obj as unknown[], depth, ctx, valueAt);
+    case pb.ValueKind.TYPED_ARRAY:
+      return expandTypedArray(obj as ArrayLike<unknown>, size, depth, ctx, valueAt);
+    case pb.ValueKind.ARRAY_BUFFER:
+      return expandArrayBuffer(obj as ArrayBufferLike, size, depth, ctx, valueAt);
+    case pb.ValueKind.MAP:
+    case pb.ValueKind.SET:
+      return expandKeyed(obj, size, isSet(obj), depth, ctx, valueAt);
+    default: {
+      const list = ownProperties(obj, depth, ctx, valueAt);
+      const out: Expansion = {};
+      if (list.properties.length) out.properties = list.properties;
+      const cut = containerCut(undefined, 0, false, list, ctx.limits.maxProperties);
+      if (cut) out.cut = cut;
+      return out;
+    }
+  }
+}
