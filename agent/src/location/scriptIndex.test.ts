@@ -1,0 +1,93 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { TempTree } from './fixtures/tempTree';
+import { nodeFileAccess, type FileAccess } from './fileAccess';
+import { ScriptIndex, resolveProbeLocation } from './index';
+
+const tree = new TempTree('index');
+after(() => tree.dispose());
+
+/** node:fs, with the path of every call recorded. */
+function recordingFiles(): { files: FileAccess; paths: string[] } {
+  const paths: string[] = [];
+  const files: FileAccess = {
+    read: (path, max) => (paths.push(path), nodeFileAccess.read(path, max)),
+    isFile: (path) => (paths.push(path), nodeFileAccess.isFile(path)),
+    readTail: (path, bytes) => (paths.push(path), nodeFileAccess.readTail(path, bytes)),
+  };
+  return { files, paths };
+}
+
+const MAP = (source: string) => JSON.stringify({ version: 3, sources: [source], names: [], mappings: 'AAAA' });
+
+test('add reads no file; resolving reads the maps V8 reported, once', () => {
+  tree.write('app/dist/a.js', 'exports.a = 1;\n//# sourceMappingURL=a.js.map\n');
+  tree.write('app/dist/a.js.map', MAP('../src/a.ts'));
+  tree.write('app/dist/b.js', 'exports.b = 1;\n//# sourceMappingURL=b.js.map\n');
+  tree.write('app/dist/b.js.map', MAP('../src/b.ts'));
+  const { files, paths } = recordingFiles();
+  const index = new ScriptIndex({ files });
+  index.add({ scriptId: '1', url: tree.url('app/dist/a.js'), sourceMapURL: 'a.js.map' });
+  index.add({ scriptId: '2', url: tree.url('app/dist/b.js'), sourceMapURL: 'b.js.map' });
+  assert.equal(paths.length, 0, "add reads nothing");
+  assert.equal(resolveProbeLocation(index, 'src/a.ts', 1).ok, true);
+  assert.equal(resolveProbeLocation(index, 'src/b.ts', 1).ok, true);
+  assert.equal(resolveProbeLocation(index, 'src/b.ts', 1).ok, true);
+  const mapReads = paths.filter((p) => p.endsWith('.map')).sort();
+  assert.deepEqual(mapReads, [tree.path('app/dist/a.js.map'), tree.path('app/dist/b.js.map')]);
+});
+
+test('maps of scripts under node_modules are not read unless asked, but a script named like the probed file is', () => {
+  tree.write('app/node_modules/lib/dist/bundle.js', 'exports.x = 1;\n');
+  tree.write('app/node_modules/lib/dist/bundle.js.map', MAP('../src/feature.ts'));
+  tree.write('app/node_modules/lib/dist/feature.js', 'exports.y = 1;\n');
+  tree.write('app/node_modules/lib/dist/feature.js.map', MAP('../src/feature.ts'));
+  const add = (index: ScriptIndex, which: string) => index.add({ scriptId: which, url: tree.url(`app/node_modules/lib/dist/${which}.js`), sourceMapURL: `${which}.js.map` });
+
+  const bundleOnly = new ScriptIndex();
+  add(bundleOnly, 'bundle');
+  assert.equal(resolveProbeLocation(bundleOnly, 'lib/src/feature.ts', 1).ok, false);
+  const optIn = new ScriptIndex({ settings: { readNodeModulesSourceMaps: true } });
+  add(optIn, 'bundle');
+  assert.equal(resolveProbeLocation(optIn, 'lib/src/feature.ts', 1).ok, true);
+
+  const sameName = new ScriptIndex();
+  add(sameName, 'feature');
+  assert.equal(resolveProbeLocation(sameName, 'lib/src/feature.ts', 1).ok, true);
+});
+
+test('clear forgets every script', () => {
+  const index = new ScriptIndex();
+  index.add({ scriptId: '1', url: 'file:///srv/a.js' });
+  index.clear();
+  assert.equal(index.size, 0);
+  assert.equal(index.get('1'), undefined);
+});
+
+test('200k scripts: add stays cheap and lookups stay exact', (t) => {
+  const index = new ScriptIndex();
+  const count = 200_000;
+  const records = Array.from({ length: count }, (_, i) =>
+    i % 10 === 0
+      ? { scriptId: String(i), url: `file:///srv/app/dist/module${i}/handler.js`, sourceMapURL: '' }
+      : { scriptId: String(i), url: `file:///srv/app/node_modules/pkg${i % 5000}/lib/file${i}.js`, sourceMapURL: `file${i}.js.map` },
+  );
+  const start = performance.now();
+  for (const record of records) index.add(record);
+  const ms = performance.now() - start;
+  t.diagnostic(`added ${count} scripts in ${ms.toFixed(0)} ms: ${Math.round(count / (ms / 1000))} adds/s`);
+  assert.equal(index.size, count);
+
+  // 20k handler.js files: a bare basename is ambiguous, a folder makes it unique (the file is not on disk: placed unchecked, with a note).
+  const ambiguous = resolveProbeLocation(index, 'handler.js', 1);
+  assert.deepEqual(ambiguous.ok ? 'ok' : [ambiguous.code, ambiguous.candidates.length], ['KH_LOCATION_AMBIGUOUS', 10]);
+  const one = resolveProbeLocation(index, 'module4200/handler.js', 1);
+  assert.equal(one.ok, true, 'an unreadable script still places the probe');
+  assert.equal(one.ok && one.scriptId, '4200');
+  assert.match(one.ok ? one.note ?? '' : '', /not checked/);
+
+  for (let i = 0; i < count; i += 2) index.remove(String(i));
+  assert.equal(index.size, count / 2);
+  assert.equal(resolveProbeLocation(index, 'module4200/handler.js', 1).ok, false);
+});

@@ -1,0 +1,260 @@
+import { type TraceMap } from '@jridgewell/trace-mapping';
+import { type LocationProblem } from './errors';
+import { nodeFileAccess, type FileAccess } from './fileAccess';
+import { isFileScriptUrl, lastSegment, pathSegments, stemOf, toDisplayPath, toFileUrl } from './paths';
+import { DEFAULT_LOCATION_SETTINGS, type LocationSettings } from './settings';
+import { LruCache } from './lruCache';
+import { findSourceMapUrl, loadSourceMap, type SourceMapLoad } from './sourceMapLoader';
+
+/** A script as V8's Debugger.scriptParsed reports it. */
+export interface ScriptRecord {
+  scriptId: string;
+  url: string;
+  sourceMapURL?: string;
+}
+
+/** One original file named in a script's source map. */
+export interface OriginalSource {
+  /** Position in the map's `sources`. */
+  readonly index: number;
+  /** The map's own spelling, which trace-mapping looks sources up by. */
+  readonly source: string;
+  /** Resolved against sourceRoot and the map's URL (a file: URL for files on disk). */
+  readonly resolved: string;
+  readonly segments: readonly string[];
+  readonly basename: string;
+}
+
+/** A script as the index holds it. */
+export class IndexedScript {
+  private segmentsCache: readonly string[] | undefined;
+  /** Its original files once its source map was read; undefined until then. */
+  originals: readonly OriginalSource[] | undefined;
+  /** Why its source map could not be read, once that was tried. */
+  mapProblem: LocationProblem | undefined;
+
+  constructor(
+    readonly record: ScriptRecord,
+    readonly basename: string,
+  ) {}
+
+  /** Its path's segments, split on first use: most scripts are never compared. */
+  get segments(): readonly string[] {
+    return (this.segmentsCache ??= pathSegments(this.record.url));
+  }
+}
+
+export interface ScriptIndexOptions {
+  readonly settings?: Partial<LocationSettings>;
+  /** How files are read; node:fs by default. */
+  readonly files?: FileAccess;
+}
+
+/**
+ * The loaded scripts that are files, indexed for matching a developer's path.
+ *
+ * `add` runs for every script V8 parses (thousands in big applications), so
+ * it does no I/O and splits nothing but the basename off the URL; it files the script under
+ * the lower-cased stem of its basename (`handler` for handler.js and
+ * handler.ts alike, so a probe on handler.ts finds handler.js as a candidate).
+ * Source maps are read later, when a probe is resolved or a frame mapped
+ * (the first probe reads those V8 reported outside node_modules); the
+ * original files they name are then filed under their stems too, and the
+ * parsed maps kept in an LRU of `maxSourceMaps`.
+ */
+export class ScriptIndex {
+  readonly settings: LocationSettings;
+  readonly files: FileAccess;
+  private readonly scripts = new Map<string, IndexedScript>();
+  /** Scripts by URL; a URL can be loaded more than once (vm, module reloads), the newest is last. */
+  private readonly idsByUrl: Buckets = new Map();
+  private readonly scriptsByStem: Buckets = new Map();
+  private readonly originalsByStem: Buckets = new Map();
+  /** Scripts with a reported source map that has not been read yet. */
+  private readonly unreadMaps = new Set<string>();
+  /** Map URLs found in script files' last lines (null: none), so a file's tail is read once. */
+  private readonly discoveredMapUrls = new Map<string, string | null>();
+  private readonly maps: LruCache<string, TraceMap>;
+
+  constructor(options: ScriptIndexOptions = {}) {
+    this.settings = Object.freeze({ ...DEFAULT_LOCATION_SETTINGS, ...options.settings });
+    this.files = options.files ?? nodeFileAccess;
+    this.maps = new LruCache(this.settings.maxSourceMaps);
+  }
+
+  /** Scripts indexed; url-less, node: and other non-file scripts are not. */
+  get size(): number {
+    return this.scripts.size;
+  }
+
+  /** Indexes a parsed script. Scripts that are not files are ignored; a known scriptId is replaced. */
+  add(record: ScriptRecord): void {
+    if (!isFileScriptUrl(record.url)) return;
+    if (this.scripts.has(record.scriptId)) this.remove(record.scriptId);
+    const basename = lastSegment(record.url);
+    if (basename === undefined) return;
+    this.scripts.set(record.scriptId, new IndexedScript(record, basename));
+    addTo(this.idsByUrl, record.url, record.scriptId);
+    addTo(this.scriptsByStem, stemKey(basename), record.scriptId);
+    // V8 reports the sourceMappingURL comment of every script it parses, so only these need their maps read in bulk.
+    if (record.sourceMapURL && (this.settings.readNodeModulesSourceMaps || !isUnderNodeModules(record.url))) {
+      this.unreadMaps.add(record.scriptId);
+    }
+  }
+
+  /** Forgets a script (its context was collected or the inspector session reset). */
+  remove(scriptId: string): void {
+    const script = this.scripts.get(scriptId);
+    if (!script) return;
+    this.scripts.delete(scriptId);
+    removeFrom(this.idsByUrl, script.record.url, scriptId);
+    removeFrom(this.scriptsByStem, stemKey(script.basename), scriptId);
+    for (const original of script.originals ?? []) removeFrom(this.originalsByStem, stemKey(original.basename), scriptId);
+    this.unreadMaps.delete(scriptId);
+    this.discoveredMapUrls.delete(scriptId);
+    this.maps.delete(scriptId);
+  }
+
+  /**
+   * Forgets every script and cached source map, as when the Debugger domain is
+   * disabled (enabling it again replays scriptParsed for all loaded scripts).
+   */
+  clear(): void {
+    this.scripts.clear();
+    this.idsByUrl.clear();
+    this.scriptsByStem.clear();
+    this.originalsByStem.clear();
+    this.unreadMaps.clear();
+    this.discoveredMapUrls.clear();
+    this.maps.clear();
+  }
+
+  /** A script by its V8 id, or by URL (the newest script with that URL). */
+  get(scriptIdOrUrl: string): IndexedScript | undefined {
+    const byId = this.scripts.get(scriptIdOrUrl);
+    if (byId) return byId;
+    const ids = this.idsByUrl.get(scriptIdOrUrl);
+    const newest = typeof ids === 'string' ? ids : [...(ids ?? [])].at(-1);
+    return newest === undefined ? undefined : this.scripts.get(newest);
+  }
+
+  /** Scripts whose own basename has this stem (any case, any extension). */
+  scriptsWithStem(stem: string): IndexedScript[] {
+    return this.lookup(this.scriptsByStem, stem);
+  }
+
+  /** Scripts whose source map names an original file with this stem. */
+  scriptsWithOriginalStem(stem: string): IndexedScript[] {
+    return this.lookup(this.originalsByStem, stem);
+  }
+
+  /**
+   * Reads what is still unread before a lookup, once per script: the source
+   * maps V8 reported for scripts outside node_modules, and for scripts
+   * anywhere that are named like the developer's file, their map wherever it
+   * is (reported, else the file's sourceMappingURL comment, else a `.map`
+   * beside the file). A map with no comment beside a script named otherwise
+   * (a bundle built with "external" maps) is therefore only found when a frame
+   * in that script is mapped; the cost of looking at every script's files on
+   * the host's thread is what that saves.
+   */
+  prepareLookup(stem: string): void {
+    for (const id of [...this.unreadMaps]) {
+      const script = this.scripts.get(id);
+      if (script) this.readOriginals(script);
+    }
+    this.unreadMaps.clear();
+    for (const script of this.scriptsWithStem(stem)) {
+      if (script.originals === undefined && script.mapProblem === undefined) this.readOriginals(script);
+    }
+  }
+
+  /** The script's parsed source map (from the LRU, or read again), none, or why it failed. */
+  sourceMapOf(script: IndexedScript): SourceMapLoad {
+    if (script.mapProblem) return { kind: 'failed', problem: script.mapProblem };
+    const cached = this.maps.get(script.record.scriptId);
+    if (cached) return { kind: 'loaded', map: cached };
+    const scriptUrl = toFileUrl(script.record.url);
+    const mapUrl = this.mapUrlOf(script, scriptUrl);
+    if (mapUrl === undefined) return { kind: 'none' };
+    const load = loadSourceMap(scriptUrl, mapUrl, this.files, this.settings);
+    if (load.kind === 'failed') script.mapProblem = load.problem;
+    if (load.kind === 'loaded') this.maps.set(script.record.scriptId, load.map);
+    return load;
+  }
+
+  private mapUrlOf(script: IndexedScript, scriptUrl: string): string | undefined {
+    if (script.record.sourceMapURL) return script.record.sourceMapURL;
+    const id = script.record.scriptId;
+    let found = this.discoveredMapUrls.get(id);
+    if (found === undefined) {
+      const scriptPath = toDisplayPath(scriptUrl);
+      found = findSourceMapUrl(scriptPath, undefined, this.files, this.settings) ?? null;
+      if (found === null && this.settings.siblingSourceMaps && this.files.isFile(`${scriptPath}.map`)) found = `${encodeURIComponent(script.basename)}.map`;
+      this.discoveredMapUrls.set(id, found);
+    }
+    return found ?? undefined;
+  }
+
+  private readOriginals(script: IndexedScript): void {
+    const load = this.sourceMapOf(script);
+    if (load.kind !== 'loaded') {
+      script.originals = [];
+      return;
+    }
+    const { sources, resolvedSources } = load.map;
+    const originals: OriginalSource[] = [];
+    sources.forEach((source, index) => {
+      const resolved = resolvedSources[index];
+      if (!source || !resolved) return;
+      const segments = pathSegments(resolved);
+      const basename = segments[segments.length - 1];
+      if (basename === undefined) return;
+      originals.push({ index, source, resolved, segments, basename });
+      addTo(this.originalsByStem, stemKey(basename), script.record.scriptId);
+    });
+    script.originals = originals;
+  }
+
+  private lookup(byStem: Buckets, stem: string): IndexedScript[] {
+    const out: IndexedScript[] = [];
+    const ids = byStem.get(stem.toLowerCase());
+    for (const id of typeof ids === 'string' ? [ids] : (ids ?? [])) {
+      const script = this.scripts.get(id);
+      if (script) out.push(script);
+    }
+    return out;
+  }
+}
+
+/**
+ * Script ids filed under a key. Most keys hold one script, so a lone id is
+ * stored as a string and a Set only made for the second: with hundreds of
+ * thousands of scripts this halves the cost of `add`. Sets keep insertion order.
+ */
+type Buckets = Map<string, string | Set<string>>;
+
+function stemKey(basename: string): string {
+  return stemOf(basename).toLowerCase();
+}
+
+function isUnderNodeModules(url: string): boolean {
+  return url.includes('/node_modules/') || url.includes('\\node_modules\\');
+}
+
+function addTo(buckets: Buckets, key: string, id: string): void {
+  const held = buckets.get(key);
+  if (held === undefined) buckets.set(key, id);
+  else if (typeof held === 'string') {
+    if (held !== id) buckets.set(key, new Set([held, id]));
+  } else held.add(id);
+}
+
+function removeFrom(buckets: Buckets, key: string, id: string): void {
+  const held = buckets.get(key);
+  if (held === id) buckets.delete(key);
+  else if (typeof held === 'object') {
+    held.delete(id);
+    if (held.size === 1) buckets.set(key, held.values().next().value as string);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Limits of probe location (finding scripts by path, reading source maps).
+ * Every limit is a named setting with a documented default; reading only
+ * happens while a probe is being resolved or a frame mapped, never while
+ * scripts load.
+ */
+export interface LocationSettings {
+  /** Parsed source maps held at once; the least recently used is dropped first. Default 32. */
+  readonly maxSourceMaps: number;
+  /**
+   * Largest source map read, in bytes (for inline maps: its decoded size).
+   * Bigger maps are refused with KH_SOURCEMAP_TOO_LARGE rather than read into
+   * the host's memory. Default 32 MiB.
+   */
+  readonly maxSourceMapBytes: number;
+  /**
+   * Lines after the requested one searched for code when the requested line
+   * has none (blank, comment, type-only); the result's `note` says the probe
+   * moved. 0 turns the search off. Default 5.
+   */
+  readonly nextCodeLineWindow: number;
+  /**
+   * Bytes read from the end of a script file to find its
+   * `//# sourceMappingURL=` comment when V8 did not report one. Default 4 KiB.
+   * (A longer last line, as an inline map is, is followed back to its start
+   * within maxSourceMapBytes.)
+   */
+  readonly sourceMapCommentTailBytes: number;
+  /**
+   * Whether a script with no sourceMappingURL comment gets the `<script>.map`
+   * beside it (what bundlers write in "external" source map mode). Default true.
+   */
+  readonly siblingSourceMaps: boolean;
+  /** Largest plain script file read to hash it and find its code lines. Default 8 MiB. */
+  readonly maxScriptBytes: number;
+  /**
+   * Whether scripts under node_modules are searched for source maps to learn
+   * the original files they were built from. Off by default: developers probe
+   * their own code, and reading every dependency's map would stall the host on
+   * the first probe. Scripts under node_modules still match by their own path,
+   * and those named like the probed file are searched anyway. Default false.
+   */
+  readonly readNodeModulesSourceMaps: boolean;
+  /** Candidate paths listed in a not-found or ambiguous result at most. Default 10. */
+  readonly maxCandidates: number;
+}
+
+export const DEFAULT_LOCATION_SETTINGS: LocationSettings = Object.freeze({
+  maxSourceMaps: 32,
+  maxSourceMapBytes: 32 * 1024 * 1024,
+  nextCodeLineWindow: 5,
+  sourceMapCommentTailBytes: 4 * 1024,
+  siblingSourceMaps: true,
+  maxScriptBytes: 8 * 1024 * 1024,
+  readNodeModulesSourceMaps: false,
+  maxCandidates: 10,
+});
