@@ -124,9 +124,10 @@ export class GrantService {
       requirePermission(actor, 'grant.approve');
       const grant = await mustGetGrant(r, grantId);
       refuseSelfApproval(actor.id, grant);
+      const approvals = await r.grants.listApprovals(grant.id);
+      refuseReplay(actor.id, grant, approvals);
       requirePending(grant);
       const now = this.clock();
-      const approvals = await r.grants.listApprovals(grant.id);
       if (grant.body && (now < grant.notAfterMs || approvals.length > 0)) {
         return { grantId: grant.id, body: grant.body, notBeforeMs: grant.notBeforeMs, notAfterMs: grant.notAfterMs };
       }
@@ -151,14 +152,7 @@ export class GrantService {
       const grant = await mustGetGrant(r, grantId);
       refuseSelfApproval(actor.id, grant);
       const approvals = await r.grants.listApprovals(grant.id);
-      const earlier = approvals.find((a) => a.approverId === actor.id);
-      if (earlier) {
-        throw brokerError(
-          BrokerErrorCode.ApprovalReplayed,
-          `${actor.id} already approved grant ${grant.id}; an approver counts once`,
-          'another approver must approve it, see `keyhole grant show`',
-        );
-      }
+      refuseReplay(actor.id, grant, approvals);
       requirePending(grant);
       if (!grant.body) {
         throw brokerError(BrokerErrorCode.ApprovalBodyMismatch, `grant ${grant.id} has no signing body yet`, 'fetch the body to sign first (`keyhole grant approve` does this)');
@@ -307,6 +301,16 @@ async function mustGetGrant(r: Repositories, id: string): Promise<GrantRecord> {
 function refuseSelfApproval(actorId: string, grant: GrantRecord): void {
   if (grant.requester === actorId) {
     throw brokerError(BrokerErrorCode.SelfApproval, `${actorId} requested grant ${grant.id} and may not decide on it`, 'another approver must approve or reject it');
+  }
+}
+
+function refuseReplay(actorId: string, grant: GrantRecord, approvals: readonly ApprovalRecord[]): void {
+  if (approvals.some((a) => a.approverId === actorId)) {
+    throw brokerError(
+      BrokerErrorCode.ApprovalReplayed,
+      `${actorId} already approved grant ${grant.id}; an approver counts once`,
+      grant.status === 'pending' ? 'another approver must approve it, see `keyhole grant show`' : 'nothing more to do, see `keyhole grant show`',
+    );
   }
 }
 

@@ -113,3 +113,24 @@ test('transactions never interleave, even when they await between statements', a
     t.dispose();
   }
 });
+
+test('a read-only store reads beside a writer and refuses files it would misread', async () => {
+  const t = tempDir();
+  const path = join(t.dir, 'b.db');
+  try {
+    const writer = SqliteStore.open(path);
+    await writer.transaction((r) => r.users.insert({ id: 'ann', roles: ['approver'], disabled: false, createdAtMs: 1 }));
+    const reader = SqliteStore.open(path, { readonly: true });
+    assert.equal((await reader.transaction((r) => r.users.get('ann')))?.id, 'ann');
+    await assert.rejects(reader.transaction((r) => r.users.insert({ id: 'bob', roles: [], disabled: false, createdAtMs: 1 })), /readonly/);
+    await reader.close();
+    await writer.close();
+    assert.throws(() => SqliteStore.open(join(t.dir, 'missing.db'), { readonly: true }), (err: unknown) => isBrokerError(err) && err.code === BrokerErrorCode.StoreSchema);
+    const old = new Database(join(t.dir, 'old.db'));
+    migrate(old, MIGRATIONS.slice(0, 1));
+    old.close();
+    assert.throws(() => SqliteStore.open(join(t.dir, 'old.db'), { readonly: true }), (err: unknown) => isBrokerError(err) && /migrate/.test(err.hint));
+  } finally {
+    t.dispose();
+  }
+});

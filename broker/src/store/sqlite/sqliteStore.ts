@@ -10,12 +10,18 @@
  */
 import Database from 'better-sqlite3';
 import { type Repositories, type Store } from '../store';
-import { migrate } from './migrations';
+import { brokerError, BrokerErrorCode } from '../../errors';
+import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
 import { sqliteRepositories } from './sqliteRepositories';
 
 export interface SqliteStoreOptions {
   /** How long a statement waits for another process's write lock. Default 5000 ms. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Open an existing file for reading only (e.g. `keyhole audit verify --db`
+   * beside a running broker): no migration, no writes. Default false.
+   */
+  readonly readonly?: boolean;
 }
 
 export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -25,24 +31,37 @@ export class SqliteStore implements Store {
   private readonly repos: Repositories;
   private closed = false;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly readonly: boolean,
+  ) {
     this.repos = sqliteRepositories(db);
   }
 
   /** Opens (creating if needed) and migrates the file at `path`. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    const db = new Database(path);
+    const readonly = options.readonly ?? false;
+    let db: Database.Database;
     try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('synchronous = NORMAL');
+      db = new Database(path, readonly ? { readonly: true, fileMustExist: true } : {});
+    } catch (err) {
+      throw brokerError(BrokerErrorCode.StoreSchema, `cannot open the database ${path}: ${(err as Error).message}`, 'check the --db path');
+    }
+    try {
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS))}`);
-      migrate(db);
+      if (readonly) {
+        requireCurrentSchema(db);
+      } else {
+        db.pragma('journal_mode = WAL');
+        db.pragma('foreign_keys = ON');
+        db.pragma('synchronous = NORMAL');
+        migrate(db);
+      }
     } catch (err) {
       db.close();
       throw err;
     }
-    return new SqliteStore(db);
+    return new SqliteStore(db, readonly);
   }
 
   /** The versions recorded in schema_migrations, oldest first. */
@@ -59,7 +78,7 @@ export class SqliteStore implements Store {
       if (this.closed) throw new Error('the store is closed');
       // IMMEDIATE takes the write lock up front, so two brokers on one file
       // cannot both read the audit head and append the same seq.
-      this.db.exec('BEGIN IMMEDIATE');
+      this.db.exec(this.readonly ? 'BEGIN' : 'BEGIN IMMEDIATE');
       try {
         const result = await work(this.repos);
         this.db.exec('COMMIT');
@@ -79,5 +98,21 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     this.db.close();
+  }
+}
+
+function requireCurrentSchema(db: Database.Database): void {
+  let version = 0;
+  try {
+    version = Number((db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0);
+  } catch {
+    version = 0;
+  }
+  if (version !== LATEST_SCHEMA_VERSION) {
+    throw brokerError(
+      BrokerErrorCode.StoreSchema,
+      `the database has schema version ${version}, this build reads version ${LATEST_SCHEMA_VERSION}`,
+      version < LATEST_SCHEMA_VERSION ? 'start the broker once on this file to migrate it' : 'use a keyhole at least as new as the broker that wrote it',
+    );
   }
 }
