@@ -3,6 +3,7 @@
  * services over them. The HTTP server and the CLI both take a Broker.
  */
 import { type Clock, systemClock } from './clock';
+import { AgentRegistry } from './gateway/agentRegistry';
 import { GrantService } from './grants/grantService';
 import { IdentityService } from './identity/identityService';
 import { ServiceRegistry } from './services/serviceRegistry';
@@ -14,6 +15,8 @@ export interface Broker {
   readonly identities: IdentityService;
   readonly services: ServiceRegistry;
   readonly grants: GrantService;
+  /** The agents connected now (in memory; rebuilt as agents reconnect). */
+  readonly agents: AgentRegistry;
 }
 
 export function createBroker(store: Store, clock: Clock = systemClock): Broker {
@@ -23,5 +26,6 @@ export function createBroker(store: Store, clock: Clock = systemClock): Broker {
     identities: new IdentityService(store, clock),
     services: new ServiceRegistry(store, clock),
     grants: new GrantService(store, clock),
+    agents: new AgentRegistry(),
   };
 }

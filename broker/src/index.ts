@@ -18,3 +18,12 @@ export { GRANT_LIMITS, parseGrantRequest, type GrantRequestInput, type GrantRequ
 export { encodeGrantBody, decodeGrantBody, encodeSignedGrant, GRANT_NONCE_BYTES } from './grants/grantBody';
 export { buildTrustFile, TRUST_FILE_VERSION, type TrustFile, type BuildTrustFileOptions } from './trust/trustFile';
 export { generateKeyPairFiles, loadPrivateKey, signGrantBody, PRIVATE_KEY_MODE } from './keys/keyFiles';
+export { createBroker, type Broker } from './broker';
+export { startHttpServer, handleRequest, DEFAULT_MAX_BODY_BYTES, type HttpServerOptions, type RunningHttpServer } from './http/server';
+export { ROUTES, type Route } from './http/routes';
+export { attachGateways, type GatewayOptions, type Gateways } from './gateway/upgrade';
+export { AgentRegistry, selectorMatches, type AgentConnection } from './gateway/agentRegistry';
+export { DEFAULT_AGENT_GATEWAY_OPTIONS, type AgentGatewayOptions } from './gateway/agentGateway';
+export { DEFAULT_CLIENT_GATEWAY_OPTIONS, grantSummary, type ClientGatewayOptions } from './gateway/clientGateway';
+export { runCli } from './cli/program';
+export { ExitCode } from './cli/exitCodes';

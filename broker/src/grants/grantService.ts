@@ -235,9 +235,14 @@ export class GrantService {
   async signedGrant(grantId: string): Promise<pb.SignedGrant | undefined> {
     return this.store.transaction(async (r) => {
       const grant = await r.grants.get(grantId);
-      if (!grant || grant.status !== 'approved' || !grant.body) return undefined;
-      return encodeSignedGrant(grant.body, await r.grants.listApprovals(grant.id));
+      return grant && this.signedGrantFrom(r, grant);
     });
+  }
+
+  /** The same, inside a transaction the caller already holds. */
+  async signedGrantFrom(r: Repositories, grant: GrantRecord): Promise<pb.SignedGrant | undefined> {
+    if (grant.status !== 'approved' || !grant.body) return undefined;
+    return encodeSignedGrant(grant.body, await r.grants.listApprovals(grant.id));
   }
 
   private async close(r: Repositories, grant: GrantRecord, status: Extract<GrantStatus, 'rejected' | 'revoked'>, by: string, reason: string): Promise<GrantView> {

@@ -195,6 +195,31 @@ export const ROUTES: readonly Route[] = [
     handler: async (ctx) => ({ json: grantJson(await ctx.broker.grants.revoke(who(ctx), ctx.params.id ?? '', stringField(ctx.body, 'reason', false))) }),
   },
 
+  // Agents connected now.
+  {
+    method: 'GET',
+    path: '/v1/agents',
+    auth: true,
+    handler: async (ctx) => {
+      requirePermission(who(ctx), 'agent.list');
+      const service = ctx.query.get('service') ?? undefined;
+      return {
+        json: ctx.broker.agents.list(service).map((a) => ({
+          service: a.service,
+          instanceId: a.instanceId,
+          labels: a.labels,
+          hostname: a.hostname,
+          pid: a.pid,
+          agentVersion: a.agentVersion,
+          runtimeVersion: a.runtimeVersion,
+          connectedAtMs: a.connectedAtMs,
+          lastHeartbeatMs: a.lastHeartbeatMs,
+          stats: a.stats ?? null,
+        })),
+      };
+    },
+  },
+
   // Audit.
   {
     method: 'GET',

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo } from 'node:net';
 import { type Broker } from '../broker';
 import { isBrokerError } from '../errors';
+import { attachGateways, type GatewayOptions } from '../gateway/upgrade';
 import { type Principal } from '../identity/principal';
 import { HttpErrorCode, statusFor } from './httpErrors';
 import { type Route, ROUTES } from './routes';
@@ -19,6 +20,8 @@ export interface HttpServerOptions {
   readonly port?: number;
   /** Largest request body accepted. Default 256 KiB. */
   readonly maxBodyBytes?: number;
+  /** Limits of the /agent and /events WebSocket endpoints. */
+  readonly gateways?: GatewayOptions;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -165,6 +168,7 @@ export function startHttpServer(broker: Broker, options: HttpServerOptions = {})
   const server = createServer((req, res) => {
     void handleRequest(broker, req, res, maxBodyBytes);
   });
+  const gateways = attachGateways(server, broker, options.gateways);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -176,6 +180,7 @@ export function startHttpServer(broker: Broker, options: HttpServerOptions = {})
         url: `http://${host}:${addr.port}`,
         close: () =>
           new Promise<void>((done) => {
+            gateways.close();
             server.close(() => done());
             server.closeAllConnections();
           }),
