@@ -12,6 +12,7 @@ export default tseslint.config(
       'out/**',
       'protocol/gen/**',
       'test/layering/fixtures/**',
+      'test/agent/fixtures/**',
       'test/vscode-host/**',
       '**/*.js',
       '**/*.mjs',

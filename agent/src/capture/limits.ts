@@ -8,6 +8,12 @@ export interface CaptureLimits {
   readonly maxFrames: number;
   /** Innermost frames whose scopes (locals, closure, this) are captured. Default 5. */
   readonly maxFramesWithLocals: number;
+  /**
+   * Innermost frames whose closure and module scopes are captured too. Outer
+   * frames' closures are mostly the same module scope again, and each scope
+   * object costs a hand-off and a walk inside the pause. Default 1.
+   */
+  readonly maxFramesWithClosures: number;
   /** Object nesting below a variable that is expanded. Default 3. */
   readonly maxDepth: number;
   /** Own properties captured per object. Default 20. */
@@ -25,6 +31,7 @@ export interface CaptureLimits {
 export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = Object.freeze({
   maxFrames: 20,
   maxFramesWithLocals: 5,
+  maxFramesWithClosures: 1,
   maxDepth: 3,
   maxProperties: 20,
   maxCollectionItems: 100,

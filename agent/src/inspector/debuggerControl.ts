@@ -1,0 +1,131 @@
+import { InspectorError, type SyncSession } from './session';
+
+export interface ScriptParsed {
+  scriptId: string;
+  url: string;
+  sourceMapURL?: string;
+}
+
+/** The subset of Debugger.paused params the capture reads. */
+export interface PausedEvent {
+  reason: string;
+  hitBreakpoints?: string[];
+  callFrames: CallFrame[];
+}
+
+export interface RemoteObject {
+  type: string;
+  subtype?: string;
+  className?: string;
+  value?: unknown;
+  unserializableValue?: string;
+  description?: string;
+  objectId?: string;
+}
+
+export interface CallFrame {
+  callFrameId: string;
+  functionName: string;
+  location: { scriptId: string; lineNumber: number; columnNumber?: number };
+  url: string;
+  scopeChain: { type: string; name?: string; object: RemoteObject }[];
+  this: RemoteObject;
+}
+
+export type BreakpointResult = { ok: true; breakpointId: string; actualLine: number } | { ok: false; code: string; message: string };
+
+/**
+ * Owns the Debugger domain. It is enabled only while a probe needs it: an
+ * enabled debugger turns off V8's promise and eval fast paths, which makes
+ * await-heavy code several times slower (shared/research/inspector-costs.md).
+ */
+export class DebuggerControl {
+  private enabledNow = false;
+
+  constructor(
+    private readonly session: SyncSession,
+    private readonly onScript: (s: ScriptParsed) => void,
+    private readonly onPaused: (p: PausedEvent) => void,
+    private readonly onError: (code: string, message: string) => void,
+  ) {
+    session.on('Debugger.scriptParsed', (m) => {
+      const p = m.params as unknown as ScriptParsed;
+      // Url-less scripts are evals and condition evaluations: V8 compiles one
+      // per evaluation while the debugger is on; indexing them would leak.
+      if (!p.url) return;
+      this.guard(() => this.onScript(p));
+    });
+    session.on('Debugger.paused', (m) => this.guard(() => this.onPaused(m.params as unknown as PausedEvent)));
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.onError('KH_AGENT_INTERNAL', err instanceof Error ? `${err.message}` : String(err));
+    }
+  }
+
+  get enabled(): boolean {
+    return this.enabledNow;
+  }
+
+  /** Enables the domain; V8 replays scriptParsed for every loaded script before this returns. */
+  enable(): void {
+    if (this.enabledNow) return;
+    this.session.post('Debugger.enable', { maxScriptsCacheSize: 1024 * 1024 });
+    this.enabledNow = true;
+  }
+
+  /** Disables the domain, which also removes every breakpoint this session set. */
+  disable(): void {
+    if (!this.enabledNow) return;
+    this.enabledNow = false;
+    try {
+      this.session.post('Debugger.disable');
+    } catch {
+      // Session already closed.
+    }
+  }
+
+  setBreakpoint(url: string, line1: number, column1: number, condition: string): BreakpointResult {
+    try {
+      const r = this.session.post<{ breakpointId: string; locations: { lineNumber: number }[] }>('Debugger.setBreakpointByUrl', {
+        url,
+        lineNumber: line1 - 1,
+        columnNumber: Math.max(0, column1 - 1),
+        condition,
+      });
+      const loc = r.locations[0];
+      if (!loc) {
+        this.removeBreakpoint(r.breakpointId);
+        return { ok: false, code: 'KH_PROBE_NO_CODE', message: `no code runs on line ${line1} of ${url}` };
+      }
+      return { ok: true, breakpointId: r.breakpointId, actualLine: loc.lineNumber + 1 };
+    } catch (err) {
+      const e = err instanceof InspectorError ? err : new InspectorError('KH_INSPECTOR_COMMAND', String(err));
+      return { ok: false, code: e.code, message: e.message };
+    }
+  }
+
+  removeBreakpoint(breakpointId: string): void {
+    try {
+      this.session.post('Debugger.removeBreakpoint', { breakpointId });
+    } catch {
+      // The breakpoint is gone with a disabled domain or closed session.
+    }
+  }
+
+  /** Calls `declaration` with `this` = the first object and the rest as arguments; one compile, one round trip. */
+  callWithObjects(objectIds: readonly string[], declaration: string): void {
+    const [first, ...rest] = objectIds;
+    if (!first) return;
+    this.session.post('Runtime.callFunctionOn', {
+      objectId: first,
+      functionDeclaration: declaration,
+      arguments: rest.map((objectId) => ({ objectId })),
+      silent: true,
+      returnByValue: true,
+    });
+  }
+}

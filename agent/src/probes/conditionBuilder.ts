@@ -1,0 +1,15 @@
+/**
+ * Builds the condition V8 evaluates on every pass over a probe's line. The
+ * gate comes first so that a probe without tokens, grant or budget declines
+ * before any user expression is evaluated; `hit` then decides whether this
+ * pass pauses (snapshot) or logs without pausing (logpoint). Only code
+ * compiled by agent/src/expressions reaches here, never raw user text.
+ */
+export const RUNTIME_GLOBAL = '__keyhole';
+
+export function buildBreakpointCondition(slot: number, compiledCondition: string | undefined, compiledValues: string | undefined): string {
+  const gate = `${RUNTIME_GLOBAL}.gate(${slot})`;
+  const user = compiledCondition ? ` && (${compiledCondition})` : '';
+  const hit = `${RUNTIME_GLOBAL}.hit(${slot}, ${compiledValues ?? '[]'})`;
+  return `${gate}${user} && ${hit}`;
+}

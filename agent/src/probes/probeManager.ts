@@ -1,0 +1,512 @@
+import { randomBytes } from 'node:crypto';
+import { pb } from '@keyhole/protocol';
+import type { CaptureLimits } from '../capture/limits';
+import type { RateSettings } from '../config';
+import { BlockedTimeBudget } from '../gate/blockedTimeBudget';
+import { TokenBucket } from '../gate/tokenBucket';
+import type { GrantAuthority } from '../grants/authority';
+import type { DebuggerControl, PausedEvent, ScriptParsed } from '../inspector/debuggerControl';
+import { captureFrames, type CaptureDeps } from '../capture/snapshotCapture';
+import { compileCondition, compileTemplate, parseHitCondition } from '../expressions';
+import { ScriptIndex, resolveProbeLocation, mapGeneratedToOriginal } from '../location';
+import { DROPPED_TEXT, type Redactor } from '../redact/redactor';
+import { Soon } from '../util/soon';
+import { buildBreakpointCondition } from './conditionBuilder';
+import type { ProbeRecord } from './probeRecord';
+import { formatLogMessage, placeholderNames } from './logFormat';
+import { PendingScriptWatch } from './pendingScriptWatch';
+
+/**
+ * Main-thread cost charged to the global budget for every evaluation of an
+ * armed probe's condition, including those that decline: V8 compiles the
+ * condition on each pass while the debugger is on (30-120 µs measured in
+ * shared/research/inspector-costs.md). Charging it keeps a probe on a hot
+ * line from costing the host more than the budget. Default 0.05 ms.
+ */
+export const CONDITION_COST_ESTIMATE_MS = 0.05;
+
+export interface TraceIds {
+  readonly traceId: string;
+  readonly spanId: string;
+  addSnapshotEvent(snapshotId: string): void;
+}
+
+export interface ProbeManagerDeps {
+  readonly debuggerControl: DebuggerControl;
+  readonly authority: GrantAuthority;
+  readonly redactor: () => Redactor;
+  readonly limits: CaptureLimits;
+  readonly rate: RateSettings;
+  readonly service: string;
+  readonly instanceId: string;
+  readonly handOff: (objectIds: readonly string[]) => unknown[];
+  readonly traceIds: () => TraceIds | undefined;
+  readonly onStatus: (status: pb.ProbeStatus.$Properties) => void;
+  readonly onSnapshot: (snapshot: pb.Snapshot.$Properties) => void;
+  readonly onLog: (line: pb.LogLine.$Properties) => void;
+  readonly onError: (code: string, message: string) => void;
+}
+
+interface Capturing {
+  readonly record: ProbeRecord;
+  readonly startedAt: number;
+  readonly trace: TraceIds | undefined;
+}
+
+export interface ProbeStats {
+  probesArmed: number;
+  snapshotsCaptured: number;
+  logLines: number;
+  hitsDeclined: number;
+  budgetUsedMicros: number;
+  debuggerResets: number;
+}
+
+type Refusal = { code: string; message: string };
+
+/**
+ * Probes from set to removal: authorization, expression compilation,
+ * location, arming, the gate that runs inside each breakpoint condition, and
+ * capture when a hit is sampled. The Debugger domain is on only while at
+ * least one probe is installed.
+ */
+export class ProbeManager {
+  private readonly byId = new Map<string, ProbeRecord>();
+  private slots: (ProbeRecord | undefined)[] = [];
+  private readonly scripts = new ScriptIndex();
+  private readonly scriptUrls = new Map<string, string>();
+  private readonly budget: BlockedTimeBudget;
+  private readonly soon: Soon;
+  private readonly pendingWatch: PendingScriptWatch;
+  private capturing: Capturing | undefined;
+  /** Captured data waits here until the pause is over: encoding and sending are not the paused host's business. */
+  private outbox: (() => void)[] = [];
+  private evaluations = 0;
+  private rearmTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly counters = { snapshotsCaptured: 0, logLines: 0, hitsDeclined: 0, debuggerResets: 0 };
+
+  constructor(private readonly deps: ProbeManagerDeps) {
+    this.budget = new BlockedTimeBudget(deps.rate.blockedMsPerSecond);
+    this.soon = new Soon((err) => deps.onError('KH_AGENT_INTERNAL', err instanceof Error ? err.message : String(err)));
+    this.pendingWatch = new PendingScriptWatch(() => this.retryPending());
+  }
+
+  // ---- lifecycle -------------------------------------------------------
+
+  set(probe: pb.Probe): void {
+    if (this.closed) return;
+    const existing = this.byId.get(probe.id);
+    if (existing) this.drop(existing, pb.ProbeState.REMOVED, 'KH_PROBE_REPLACED', 'replaced by a newer version of the probe');
+    const refusal = this.validate(probe);
+    if ('code' in refusal) {
+      this.deps.onStatus(this.statusOf(probe.id, pb.ProbeState.REFUSED, refusal.code, refusal.message));
+      return;
+    }
+    const record = refusal.record;
+    this.byId.set(probe.id, record);
+    this.slots[record.slot] = record;
+    this.locateAndArm(record);
+  }
+
+  remove(probeId: string, reason: string): void {
+    const r = this.byId.get(probeId);
+    if (r) this.drop(r, pb.ProbeState.REMOVED, 'KH_PROBE_REMOVED', reason || 'removed');
+  }
+
+  /** Removes every probe the predicate selects, reporting why (revocation, kill switch, broker lost). */
+  removeWhere(select: (r: ProbeRecord) => boolean, state: pb.ProbeState, code: string, message: string): number {
+    let n = 0;
+    for (const r of [...this.byId.values()]) {
+      if (select(r)) {
+        this.drop(r, state, code, message);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  probeStatuses(): pb.ProbeStatus.$Properties[] {
+    return [...this.byId.values()].map((r) => this.statusOfRecord(r));
+  }
+
+  stats(): ProbeStats {
+    let armed = 0;
+    for (const r of this.byId.values()) if (r.breakpointId) armed++;
+    return { probesArmed: armed, ...this.counters, budgetUsedMicros: Math.round(this.budget.used(performance.now()) * 1000) };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.removeWhere(() => true, pb.ProbeState.REMOVED, 'KH_AGENT_STOPPED', 'the agent stopped');
+    this.closed = true;
+    this.soon.cancel();
+    this.pendingWatch.stop();
+    if (this.rearmTimer) clearTimeout(this.rearmTimer);
+    this.deps.debuggerControl.disable();
+  }
+
+  // ---- validation and compilation ---------------------------------------
+
+  private validate(probe: pb.Probe): { record: ProbeRecord } | Refusal {
+    if (probe.kind !== pb.ProbeKind.SNAPSHOT && probe.kind !== pb.ProbeKind.LOGPOINT) {
+      return { code: 'KH_PROBE_KIND', message: 'a probe must be a snapshot or a logpoint' };
+    }
+    const loc = probe.location;
+    if (!loc || !loc.path || !(loc.line >= 1)) return { code: 'KH_PROBE_LOCATION', message: 'a probe needs a file path and a line (1-based)' };
+    const auth = this.deps.authority.authorize(probe);
+    if (!auth.ok) return { code: auth.code, message: auth.message };
+    let compiledCondition: string | undefined;
+    if (probe.condition.trim()) {
+      const c = compileCondition(probe.condition);
+      if (!c.ok) return { code: c.code, message: `condition refused: ${c.message}` };
+      compiledCondition = c.js;
+    }
+    let hitTest: ((n: number) => boolean) | undefined;
+    if (probe.hitCondition.trim()) {
+      const h = parseHitCondition(probe.hitCondition);
+      if (!h.ok) return { code: h.code, message: h.message };
+      hitTest = (n) => h.test(n);
+    }
+    let segments: string[] = [];
+    let valuesJs: string | undefined;
+    if (probe.kind === pb.ProbeKind.LOGPOINT) {
+      if (!probe.logTemplate) return { code: 'KH_PROBE_TEMPLATE', message: 'a logpoint needs a message template' };
+      const t = compileTemplate(probe.logTemplate);
+      if (!t.ok) return { code: t.code, message: `log message refused: ${t.message}` };
+      segments = t.segments;
+      valuesJs = t.valuesJs;
+    }
+    const slot = this.slots.length;
+    const now = performance.now();
+    const logpoint = probe.kind === pb.ProbeKind.LOGPOINT;
+    const rate = this.deps.rate;
+    const expiresAtMs = probe.expiresAtMs > 0 ? Math.min(probe.expiresAtMs, auth.notAfterMs) : auth.notAfterMs;
+    const record: ProbeRecord = {
+      slot,
+      probe,
+      kind: probe.kind,
+      grantId: probe.grantId,
+      expiresAtMs,
+      maxHits: probe.maxHits || auth.maxHits || rate.defaultMaxHits,
+      bucket: logpoint ? new TokenBucket(rate.logpointsPerSecond, rate.logpointBurst, now) : new TokenBucket(rate.snapshotsPerSecond, rate.snapshotBurst, now),
+      hitTest,
+      condition: buildBreakpointCondition(slot, compiledCondition, valuesJs),
+      templateSegments: segments,
+      state: pb.ProbeState.PENDING,
+      code: '',
+      message: '',
+      candidates: [],
+      resolvedUrl: '',
+      resolvedLine: 0,
+      resolvedColumn: 0,
+      originalPath: '',
+      deployedSha256: '',
+      breakpointId: undefined,
+      conditionHits: 0,
+      hits: 0,
+      rearmAt: 0,
+    };
+    return { record };
+  }
+
+  // ---- location and arming -------------------------------------------------
+
+  private locateAndArm(r: ProbeRecord): void {
+    const control = this.deps.debuggerControl;
+    // Enabling replays scriptParsed for every loaded script, which fills the index.
+    control.enable();
+    const loc = r.probe.location!;
+    const res = resolveProbeLocation(this.scripts, loc.path, loc.line, loc.column || undefined);
+    if (!res.ok) {
+      const ambiguous = res.code === 'KH_LOCATION_AMBIGUOUS';
+      this.setState(r, ambiguous ? pb.ProbeState.AMBIGUOUS : pb.ProbeState.FILE_NOT_FOUND, res.code, res.message, res.candidates);
+      if (!ambiguous) this.pendingWatch.add(loc.path);
+      this.disableIfIdle();
+      return;
+    }
+    r.resolvedUrl = res.url;
+    r.resolvedLine = res.line;
+    r.resolvedColumn = res.column;
+    r.originalPath = res.originalPath;
+    r.deployedSha256 = res.deployedSha256;
+    if (this.arm(r)) this.setState(r, pb.ProbeState.INSTALLED, '', res.note ?? '', []);
+    this.disableIfIdle();
+  }
+
+  private arm(r: ProbeRecord): boolean {
+    const control = this.deps.debuggerControl;
+    control.enable();
+    const bp = control.setBreakpoint(r.resolvedUrl, r.resolvedLine, r.resolvedColumn, r.condition);
+    if (!bp.ok) {
+      this.drop(r, pb.ProbeState.ERROR, bp.code, bp.message);
+      return false;
+    }
+    r.breakpointId = bp.breakpointId;
+    r.rearmAt = 0;
+    return true;
+  }
+
+  private disarm(r: ProbeRecord, rearmInMs: number): void {
+    if (r.breakpointId) this.deps.debuggerControl.removeBreakpoint(r.breakpointId);
+    r.breakpointId = undefined;
+    r.rearmAt = performance.now() + Math.max(1, rearmInMs);
+    this.scheduleRearm();
+  }
+
+  private scheduleRearm(): void {
+    let soonest = Infinity;
+    for (const r of this.byId.values()) if (r.rearmAt > 0) soonest = Math.min(soonest, r.rearmAt);
+    if (this.rearmTimer) clearTimeout(this.rearmTimer);
+    this.rearmTimer = undefined;
+    if (soonest === Infinity || this.closed) return;
+    this.rearmTimer = setTimeout(() => this.rearmDue(), Math.max(1, Math.ceil(soonest - performance.now())));
+    this.rearmTimer.unref();
+  }
+
+  private rearmDue(): void {
+    this.rearmTimer = undefined;
+    const now = performance.now();
+    if (this.budget.exceeded(now)) {
+      for (const r of this.byId.values()) if (r.rearmAt > 0) r.rearmAt = now + this.budget.msUntilRefilled(now);
+    } else {
+      for (const r of [...this.byId.values()]) {
+        if (r.rearmAt > 0 && r.rearmAt <= now && r.state === pb.ProbeState.INSTALLED) {
+          if (Date.now() > r.expiresAtMs) this.drop(r, pb.ProbeState.EXPIRED, 'KH_PROBE_EXPIRED', 'the probe or its grant expired');
+          else this.arm(r);
+        }
+      }
+    }
+    this.scheduleRearm();
+  }
+
+  private retryPending(): void {
+    const pending = [...this.byId.values()].filter((r) => r.state === pb.ProbeState.FILE_NOT_FOUND);
+    if (!pending.length) {
+      this.pendingWatch.clear();
+      return;
+    }
+    for (const r of pending) this.locateAndArm(r);
+  }
+
+  onScript(s: ScriptParsed): void {
+    this.scripts.add({ scriptId: s.scriptId, url: s.url, ...(s.sourceMapURL ? { sourceMapURL: s.sourceMapURL } : {}) });
+    this.scriptUrls.set(s.scriptId, s.url);
+    if (this.pendingWatch.matches(s.url)) this.soon.run('retry-pending', () => this.retryPending());
+  }
+
+  /** Removes a probe for good and reports its final state. */
+  private drop(r: ProbeRecord, state: pb.ProbeState, code: string, message: string): void {
+    if (this.byId.get(r.probe.id) !== r) return;
+    if (r.breakpointId) this.deps.debuggerControl.removeBreakpoint(r.breakpointId);
+    r.breakpointId = undefined;
+    r.rearmAt = 0;
+    this.byId.delete(r.probe.id);
+    this.slots[r.slot] = undefined;
+    this.setState(r, state, code, message, r.candidates);
+    this.disableIfIdle();
+  }
+
+  /** Turns the debugger off when no probe is installed: idle costs nothing. */
+  private disableIfIdle(): void {
+    for (const r of this.byId.values()) if (r.state === pb.ProbeState.INSTALLED) return;
+    this.deps.debuggerControl.disable();
+    if (this.byId.size === 0) {
+      // No condition can refer to an old slot once every breakpoint is gone.
+      this.slots = [];
+      this.scripts.clear();
+      this.scriptUrls.clear();
+    }
+  }
+
+  private resetDebugger(): void {
+    this.evaluations = 0;
+    const control = this.deps.debuggerControl;
+    if (!control.enabled) return;
+    this.counters.debuggerResets++;
+    const armed = [...this.byId.values()].filter((r) => r.breakpointId);
+    control.disable();
+    for (const r of armed) r.breakpointId = undefined;
+    control.enable();
+    for (const r of armed) this.arm(r);
+    this.disableIfIdle();
+  }
+
+  // ---- the hot path: runs inside V8's evaluation of breakpoint conditions ---
+
+  /** First clause of every condition. Cheap checks only; anything slow is deferred. */
+  readonly gate = (slot: number): boolean => {
+    const r = this.slots[slot];
+    if (r === undefined || r.breakpointId === undefined) return false;
+    const now = performance.now();
+    this.budget.spend(CONDITION_COST_ESTIMATE_MS, now);
+    if (++this.evaluations >= this.deps.rate.debuggerResetEvaluations) this.soon.run('reset', () => this.resetDebugger());
+    const wall = Date.now();
+    if (wall > r.expiresAtMs || !this.deps.authority.isActive(r.grantId, wall)) {
+      this.counters.hitsDeclined++;
+      this.soon.run(`expire:${r.probe.id}`, () => this.expire(r));
+      return false;
+    }
+    if (this.budget.exceeded(now)) {
+      this.counters.hitsDeclined++;
+      this.soon.run('budget', () => this.disarmAllForBudget());
+      return false;
+    }
+    if (!r.bucket.has(now)) {
+      this.counters.hitsDeclined++;
+      this.soon.run(`rate:${r.probe.id}`, () => this.rateDisarm(r));
+      return false;
+    }
+    return true;
+  };
+
+  /** Last clause: the condition held. Counts, applies hit conditions and limits, logs or asks for a pause. */
+  readonly hit = (slot: number, values: unknown[]): boolean => {
+    const r = this.slots[slot];
+    if (r === undefined || r.breakpointId === undefined) return false;
+    r.conditionHits++;
+    if (r.hitTest && !r.hitTest(r.conditionHits)) return false;
+    const started = performance.now();
+    if (!r.bucket.take(started)) return false;
+    r.hits++;
+    if (r.hits >= r.maxHits) this.soon.run(`complete:${r.probe.id}`, () => this.drop(r, pb.ProbeState.COMPLETED, 'KH_PROBE_HIT_LIMIT', `reached its limit of ${r.maxHits} hits`));
+    if (r.kind === pb.ProbeKind.LOGPOINT) {
+      this.emitLog(r, values);
+      this.budget.spend(performance.now() - started, performance.now());
+      return false;
+    }
+    this.capturing = { record: r, startedAt: started, trace: this.deps.traceIds() };
+    return true;
+  };
+
+  private expire(r: ProbeRecord): void {
+    const wall = Date.now();
+    if (wall > r.expiresAtMs) this.drop(r, pb.ProbeState.EXPIRED, 'KH_PROBE_EXPIRED', 'the probe or its grant window ended');
+    else if (!this.deps.authority.isActive(r.grantId, wall)) this.drop(r, pb.ProbeState.EXPIRED, 'KH_GRANT_INACTIVE', 'its grant is no longer active (revoked, expired or kill switch)');
+  }
+
+  private rateDisarm(r: ProbeRecord): void {
+    if (r.breakpointId && !r.bucket.has(performance.now())) this.disarm(r, r.bucket.msUntilToken(performance.now()));
+  }
+
+  private disarmAllForBudget(): void {
+    const now = performance.now();
+    if (!this.budget.exceeded(now)) return;
+    const wait = this.budget.msUntilRefilled(now);
+    for (const r of this.byId.values()) if (r.breakpointId) this.disarm(r, wait);
+  }
+
+  private emitLog(r: ProbeRecord, values: unknown[]): void {
+    const redactor = this.deps.redactor();
+    const names = placeholderNames(r.probe.logTemplate);
+    const formatted = formatLogMessage(r.templateSegments, values, names, redactor, this.deps.limits.maxStringLength);
+    const trace = this.deps.traceIds();
+    this.counters.logLines++;
+    const line: pb.LogLine.$Properties = {
+      probeId: r.probe.id,
+      grantId: r.grantId,
+      service: this.deps.service,
+      instanceId: this.deps.instanceId,
+      loggedAtMs: Date.now(),
+      message: formatted.dropped ? DROPPED_TEXT : formatted.text,
+      location: { path: r.originalPath || r.probe.location!.path, line: r.probe.location!.line, column: r.probe.location!.column || 1 },
+      traceId: trace?.traceId ?? '',
+      spanId: trace?.spanId ?? '',
+      maskedKinds: formatted.kinds,
+    };
+    this.post(() => this.deps.onLog(line));
+  }
+
+  /** Runs delivery work after the current pause or condition evaluation has returned. */
+  private post(work: () => void): void {
+    this.outbox.push(work);
+    this.soon.run('outbox', () => {
+      const due = this.outbox;
+      this.outbox = [];
+      for (const w of due) w();
+    });
+  }
+
+  // ---- capture -----------------------------------------------------------
+
+  onPaused(event: PausedEvent): void {
+    const c = this.capturing;
+    this.capturing = undefined;
+    // Pauses that are not ours (a `debugger;` statement while we are enabled) resume at once.
+    if (!c || !c.record.breakpointId || !event.hitBreakpoints?.includes(c.record.breakpointId)) return;
+    const r = c.record;
+    const redactor = this.deps.redactor();
+    const deps: CaptureDeps = {
+      limits: this.deps.limits,
+      redactor,
+      toOriginal: (scriptId, line, column) => {
+        const m = mapGeneratedToOriginal(this.scripts, scriptId, line, column);
+        return m ? { path: m.path, line: m.line, column: m.column } : undefined;
+      },
+      scriptUrl: (id) => this.scriptUrls.get(id),
+      handOff: this.deps.handOff,
+    };
+    this.evaluations++; // the hand-off compiles a script too
+    const captured = captureFrames(event, deps);
+    const snapshotId = randomBytes(8).toString('hex');
+    if (c.trace) {
+      try {
+        c.trace.addSnapshotEvent(snapshotId);
+      } catch {
+        // A tracing SDK's failure is not the host's problem.
+      }
+    }
+    const now = performance.now();
+    if (!r.bucket.has(now)) this.disarm(r, r.bucket.msUntilToken(now));
+    const blockedMs = performance.now() - c.startedAt;
+    this.budget.spend(blockedMs, performance.now());
+    this.counters.snapshotsCaptured++;
+    const snapshot: pb.Snapshot.$Properties = {
+      id: snapshotId,
+      probeId: r.probe.id,
+      grantId: r.grantId,
+      service: this.deps.service,
+      instanceId: this.deps.instanceId,
+      capturedAtMs: Date.now(),
+      frames: captured.frames,
+      ...(captured.framesCut ? { framesCut: captured.framesCut } : {}),
+      errors: captured.errors,
+      traceId: c.trace?.traceId ?? '',
+      spanId: c.trace?.spanId ?? '',
+      stats: { durationMicros: Math.round(blockedMs * 1000), framesTotal: event.callFrames.length },
+      maskedKinds: captured.maskedKinds,
+    };
+    this.post(() => this.deps.onSnapshot(snapshot));
+  }
+
+  // ---- status ------------------------------------------------------------
+
+  private setState(r: ProbeRecord, state: pb.ProbeState, code: string, message: string, candidates: string[]): void {
+    r.state = state;
+    r.code = code;
+    r.message = message;
+    r.candidates = candidates;
+    this.deps.onStatus(this.statusOfRecord(r));
+  }
+
+  private statusOfRecord(r: ProbeRecord): pb.ProbeStatus.$Properties {
+    return {
+      ...this.statusOf(r.probe.id, r.state, r.code, r.message),
+      candidates: r.candidates,
+      resolvedUrl: r.resolvedUrl,
+      resolvedLine: r.resolvedLine,
+      deployedSha256: r.deployedSha256,
+      hits: r.hits,
+    };
+  }
+
+  private statusOf(probeId: string, state: pb.ProbeState, code: string, message: string): pb.ProbeStatus.$Properties {
+    // Status messages can echo values (a condition, a path): they are masked like any value.
+    const masked = this.deps.redactor().maskText(message);
+    return { probeId, state, code, message: masked.dropped ? DROPPED_TEXT : masked.text, instanceId: this.deps.instanceId, updatedAtMs: Date.now() };
+  }
+}

@@ -1,0 +1,11 @@
+// `node --require @keyhole/agent/register app.js`: starts the agent from the
+// KEYHOLE_* environment. Unconfigured or KEYHOLE_ENABLED=false does nothing
+// at all: the agent's modules are not even loaded, so there is no inspector
+// session, no timer, no connection and no start-up cost.
+import type * as Agent from './index';
+
+if (process.env['KEYHOLE_BROKER'] !== undefined || process.env['KEYHOLE_ENABLED'] !== undefined) {
+  // A lazy require on purpose: a static import would load the agent (and the protocol) even when it is off.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./index') as typeof Agent).start();
+}

@@ -1,0 +1,62 @@
+// A real Node.js child process running a fixture service, optionally with the
+// agent loaded through --require, driven over IPC.
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+
+export interface ServiceOptions {
+  readonly env?: Record<string, string>;
+  readonly withAgent?: boolean;
+  readonly execArgv?: string[];
+  readonly registerPath: string;
+}
+
+export class Service {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  stderr = '';
+  stdout = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private constructor(readonly child: ChildProcess) {
+    child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (this.stdout += d.toString()));
+    child.on('message', (m: { id?: number; result?: unknown; error?: string }) => {
+      if (typeof m?.id !== 'number') return;
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve(m.result);
+    });
+    this.exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  }
+
+  static async start(script: string, o: ServiceOptions): Promise<Service> {
+    const child = fork(script, [], {
+      execArgv: [...(o.withAgent === false ? [] : ['--require', o.registerPath]), ...(o.execArgv ?? [])],
+      env: { PATH: process.env['PATH'] ?? '', ...o.env },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const s = new Service(child);
+    const ready = new Promise<void>((resolve, reject) => {
+      child.on('message', (m: { ready?: boolean }) => m?.ready && resolve());
+      child.once('exit', (code) => reject(new Error(`service exited (${code}) before it was ready: ${s.stderr}`)));
+    });
+    await ready;
+    return s;
+  }
+
+  call<T = unknown>(fn: string, ...args: unknown[]): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.child.send({ id, fn, args });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    await this.exited;
+  }
+}
