@@ -19,9 +19,26 @@ import { exec, indexOf, slice, toLower } from './textIntrinsics';
 /** Facts computed once per text and shared by the prefilters. */
 export interface TextFacts {
   readonly digits: number;
-  /** The text in lower case, for case-insensitive prefilters. */
-  readonly lower: string;
 }
+
+/** Fewest digits any digit-based detector needs (IPv4 and IBAN: 4; SSN 9, phone 8, card 13). */
+export const MIN_DIGITS_FOR_NUMBERS = 4;
+
+/**
+ * Could any built-in detector (or a sensitive key inside text) find
+ * something? Text with fewer than MIN_DIGITS_FOR_NUMBERS digits and without
+ * '@', '%40', ':', '=', a PEM header or one of the key prefixes cannot hold
+ * anything they mask, and most captured strings (names, words, enum values)
+ * are like that; one regex run rules them out.
+ */
+const ANY_NON_NUMERIC_CANDIDATE = /[@:=]|%40|eyJ|bearer|basic|-----BEGIN|A(?:KIA|SIA|BIA|CCA|GPA|IDA|IPA|NPA|NVA|ROA|PKA|SCA)|gh[pousr]_|github_pat_|[rs]k_(?:live|test)_|xox[baprs]-|AIza/i;
+
+export function mayHoldAnything(text: string, digits: number): boolean {
+  return digits >= MIN_DIGITS_FOR_NUMBERS || exec(ANY_NON_NUMERIC_CANDIDATE, text) !== null;
+}
+
+const BEARER_WORD = /bearer/i;
+const BASIC_WORD = /basic/i;
 
 export interface ValueDetector {
   /** The kind masked text reports: `[MASKED:<kind>]`. */
@@ -82,7 +99,7 @@ const jwt = regexDetector('jwt', 'JSON Web Tokens: base64url header that decodes
 
 // RFC 6750 token68 credentials of 8+ characters; all-lowercase words ("Bearer authentication") are prose.
 const BEARER = /(?<![A-Za-z0-9])bearer[ \t]+([A-Za-z0-9\-._~+/]{8,}=*)/gi;
-const bearer = regexDetector('bearer', '`Bearer <token>` credentials (8+ token characters, not a lower-case word)', (_t, f) => indexOf(f.lower, 'bearer') >= 0, BEARER, (m) =>
+const bearer = regexDetector('bearer', '`Bearer <token>` credentials (8+ token characters, not a lower-case word)', (text) => exec(BEARER_WORD, text) !== null, BEARER, (m) =>
   isLowerCaseWord(m[1]!) ? undefined : { start: m.index, end: m.index + m[0].length },
 );
 
@@ -95,7 +112,7 @@ function isLowerCaseWord(s: string): boolean {
 }
 
 const BASIC = /(?<![A-Za-z0-9])basic[ \t]+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi;
-const basic = regexDetector('basic', '`Basic <base64>` credentials that decode to printable user:password', (_t, f) => indexOf(f.lower, 'basic') >= 0, BASIC, (m) =>
+const basic = regexDetector('basic', '`Basic <base64>` credentials that decode to printable user:password', (text) => exec(BASIC_WORD, text) !== null, BASIC, (m) =>
   basicCredentialValid(m[1]!) ? { start: m.index, end: m.index + m[0].length } : undefined,
 );
 
@@ -211,8 +228,11 @@ const email: ValueDetector = {
  * A run next to letters, or after a decimal point, is an id or a fraction.
  */
 // Candidate runs (digit groups joined by single spaces or dashes) are found by
-// the regex engine; only runs long enough to hold a card are split in JS.
-const CARD_RUN = /(?<![0-9A-Za-z.,])\d+(?:[ -]\d+)*/g;
+// the regex engine; only runs long enough to hold a card are split in JS. A
+// run never starts right after "<digit> ": that is the middle of a grouped
+// IBAN or account number ("DE12 3704 0044 …"), whose 4-digit groups would
+// otherwise be read as a card.
+const CARD_RUN = /(?<![0-9A-Za-z.,]|\d[ -])\d+(?:[ -]\d+)*/g;
 const CARD_MIN_DIGITS = 13;
 
 const card: ValueDetector = {
@@ -272,7 +292,7 @@ function cardGrouping(starts: readonly number[], ends: readonly number[], a: num
 
 // Country code, check digits, then up to 30 alphanumerics in groups of any spacing; the country's length decides where it ends.
 const IBAN = /(?<![A-Za-z0-9])([A-Za-z]{2})(\d{2})(?: ?[A-Za-z0-9]){11,30}/g;
-const iban = regexDetector('iban', 'IBANs: known country, its length, ISO 7064 mod 97 (spaces allowed)', (_t, f) => f.digits >= 4, IBAN, (m, text) => {
+const iban = regexDetector('iban', 'IBANs: known country, its length, ISO 7064 mod 97 (spaces allowed)', (_t, f) => f.digits >= MIN_DIGITS_FOR_NUMBERS, IBAN, (m, text) => {
   const length = ibanLength(m[1]!);
   if (length === undefined) return undefined;
   let compact = '';
@@ -292,18 +312,20 @@ const ssn = regexDetector('ssn', 'US SSNs as ddd-dd-dddd or ddd dd dddd, never-i
 );
 
 const IPV4 = /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)/g;
-const ipv4 = regexDetector('ipv4', 'IPv4 addresses with octets 0-255', (text, f) => f.digits >= 4 && indexOf(text, '.') >= 0, IPV4, (m) =>
+const ipv4 = regexDetector('ipv4', 'IPv4 addresses with octets 0-255', (text, f) => f.digits >= MIN_DIGITS_FOR_NUMBERS && indexOf(text, '.') >= 0, IPV4, (m) =>
   ipv4Valid([m[1]!, m[2]!, m[3]!, m[4]!]) ? { start: m.index, end: m.index + m[0].length } : undefined,
 );
 
 /** Shortest IPv6 text masked: `::1` and `a::b` are too common as other things to be worth it. */
 const IPV6_MIN_LENGTH = 6;
-const IPV6_RUN = /(?<![0-9A-Fa-f:.])[0-9A-Fa-f:.]{2,}/g;
-const ipv6 = regexDetector('ipv6', "IPv6 addresses, validated by Node's parser", (text) => indexOf(text, ':') >= 0, IPV6_RUN, (m, text) => {
+// An IPv6 address either compresses zeros with '::' or has all eight groups
+// (or six and an IPv4 tail): "file.js:3:11" is not a candidate. The classes
+// around '::' backtrack at most once over their run, and the run can start
+// only once (lookbehind), so the scan is linear.
+const IPV6_RUN = /(?<![0-9A-Fa-f:.])(?:[0-9A-Fa-f:.]*::[0-9A-Fa-f:.]*|(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){6}\d{1,3}(?:\.\d{1,3}){3})/g;
+const ipv6 = regexDetector('ipv6', "IPv6 addresses, validated by Node's parser", (text) => indexOf(text, ':') >= 0 && indexOf(text, ':', indexOf(text, ':') + 1) >= 0, IPV6_RUN, (m, text) => {
   let start = m.index;
   let end = m.index + m[0].length;
-  const first = indexOf(m[0], ':');
-  if (first < 0 || indexOf(m[0], ':', first + 1) < 0) return undefined;
   // A letter or digit right after means this is part of a longer token, not an address.
   if (isAlnumAt(text, end)) return undefined;
   // Sentence punctuation and a label's colon ("ip:2001:db8::1") are not part of the address.

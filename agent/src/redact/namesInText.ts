@@ -10,7 +10,6 @@
  * (authorization, cookie, …) after `:` runs to the end of the line, because
  * header values contain spaces.
  */
-import type { NameMatcher } from './names';
 import { type SpanSink, addSpan } from './spans';
 import { codeAt, isLetterCode } from './scan';
 import { indexOf, slice } from './textIntrinsics';
@@ -22,6 +21,10 @@ export const MAX_KEY_LENGTH = 64;
 const HEADER_KINDS: Readonly<Record<string, true>> = Object.assign(Object.create(null) as Record<string, true>, {
   authorization: true, proxy_authorization: true, cookie: true, set_cookie: true,
 });
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 function keyChar(c: number): boolean {
   return isLetterCode(c) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
@@ -46,14 +49,17 @@ function nextSeparator(text: string, from: number): number {
 }
 
 /** Finds sensitive `key=value` / `"key": value` / `Key: value` pairs and masks their values. */
-export function findNamedValues(text: string, names: NameMatcher, sink: SpanSink, priority: number): void {
+/** The sensitive kind of a key, or undefined (the redactor's cached sensitiveName). */
+export type KindOfName = (name: string) => string | undefined;
+
+export function findNamedValues(text: string, kindOf: KindOfName, sink: SpanSink, priority: number): void {
   for (let sep = nextSeparator(text, 0); sep >= 0; sep = nextSeparator(text, sep + 1)) {
     const c = codeAt(text, sep);
     // Don't read "https://": a scheme is not a key.
     if (c === 58 && codeAt(text, sep + 1) === 47 && codeAt(text, sep + 2) === 47) continue;
     const key = keyBefore(text, sep, c === 58);
     if (key === undefined) continue;
-    const kind = names.kindOf(key);
+    const kind = kindOf(key);
     if (kind === undefined) continue;
     const end = maskValueAfter(text, sep + 1, c === 58 && HEADER_KINDS[kind] === true, kind, sink, priority);
     if (end > sep) sep = end - 1;
@@ -71,7 +77,8 @@ function keyBefore(text: string, sep: number, colon: boolean): string | undefine
   }
   let start = end;
   while (start > 0 && end - start < MAX_KEY_LENGTH && keyChar(codeAt(text, start - 1))) start--;
-  if (start === end) return undefined;
+  // No key, or a number (line:column, a time): nothing to look up.
+  if (start === end || isDigitCode(codeAt(text, start))) return undefined;
   return slice(text, start, end);
 }
 

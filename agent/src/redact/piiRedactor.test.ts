@@ -32,12 +32,29 @@ test('an invalid policy is refused at creation with every problem', () => {
 
 test('fail closed: a text whose masking runs past the time budget is dropped', () => {
   let t = 0;
-  // Each clock read advances 1 ms; the budget is 2 ms, so a text that reaches the third detector is dropped.
-  const r = createRedactor({ timeBudgetMs: 2 }, () => (t += 1));
-  const result = r.maskText('ann@example.com 4111 1111 1111 1111 +1 415 555 2671 192.0.2.1');
-  assert.equal(result.dropped, true);
-  // A text that no detector looks at finishes within budget.
+  let reads = 0;
+  // Each clock read advances 1 ms against a 2 ms budget.
+  const r = createRedactor({ timeBudgetMs: 2 }, () => {
+    reads++;
+    return (t += 1);
+  });
+  // A long text has the clock read after every detector that ran: dropped at the third (email, card, iban), on both passes.
+  reads = 0;
+  const long = 'ann@example.com 4111 1111 1111 1111 +1 415 555 2671 192.0.2.1 ' + 'padding '.repeat(20);
+  assert.deepEqual(r.maskText(long), { text: '', kinds: [], dropped: true });
+  assert.equal(reads, 8);
+  // A short text has it read at the start and the end: 1 ms elapsed, within budget.
+  reads = 0;
+  assert.deepEqual(r.maskText('mail ann@example.com'), { text: 'mail [MASKED:email]', kinds: ['email'], dropped: false });
+  assert.equal(reads, 2);
+  // A text that no detector looks at finishes within budget too.
   assert.deepEqual(r.maskText('plain words only'), { text: 'plain words only', kinds: [], dropped: false });
+});
+
+test('fail closed: a short text is dropped when the end-of-text clock check is over budget', () => {
+  let t = 0;
+  const r = createRedactor({ timeBudgetMs: 2 }, () => (t += 5));
+  assert.equal(r.maskText('mail ann@example.com').dropped, true);
 });
 
 test('fail closed: a redactor whose clock throws drops instead of throwing', () => {

@@ -5,12 +5,12 @@
  */
 import { type MaskResult, type Redactor, maskedText } from './redactor';
 import { DEFAULT_SENSITIVE_NAMES, NameMatcher } from './names';
-import { NAME_IN_TEXT_PRIORITY, type TextFacts, VALUE_DETECTORS } from './detectors';
+import { NAME_IN_TEXT_PRIORITY, type TextFacts, VALUE_DETECTORS, mayHoldAnything } from './detectors';
 import { findNamedValues, mayHoldNamedValues } from './namesInText';
 import { DEFAULT_MASKING_POLICY, MaskingPolicyErrorCode, type MaskingPolicy, resolveMaskingPolicy } from './policy';
 import { type Span, type SpanSink, addSpan, mergeSpans } from './spans';
 import { countDigits, scanRegex } from './scan';
-import { now, slice, toLower } from './textIntrinsics';
+import { now, slice } from './textIntrinsics';
 
 /** Kind reported when text past maxScanLength was cut off unscanned. */
 export const UNSCANNED_KIND = 'unscanned';
@@ -18,6 +18,17 @@ export const UNSCANNED_KIND = 'unscanned';
 export const UNCHECKED_NAME_KIND = 'unchecked';
 /** Texts shorter than this cannot hold anything a detector masks (`pin=1` is the shortest). */
 const SHORTEST_MASKABLE = 5;
+/**
+ * Texts at least this long have the clock read after every detector that
+ * ran; shorter ones (most captured strings) once at the end, since the
+ * built-in detectors are linear and a 2 ms overrun on a short text can only
+ * be a pause of the whole process. Default 128 UTF-16 units.
+ */
+export const CLOCK_EVERY_DETECTOR_LENGTH = 128;
+/** Names whose verdict sensitiveName remembers; the cache starts afresh when full. */
+export const NAME_CACHE_ENTRIES = 2048;
+/** Longer names are not cached (they are rare, and the cache should stay small). */
+export const NAME_CACHE_MAX_LENGTH = 64;
 /** Priority of ops' extra patterns: after every built-in detector. */
 const EXTRA_PATTERN_PRIORITY = 100;
 
@@ -103,18 +114,21 @@ export function createRedactor(policy: Partial<MaskingPolicy> = DEFAULT_MASKING_
       const text = input.length > maxScan ? slice(input, 0, maxScan) : input;
       const unscannedLength = input.length - text.length;
       if (text.length < SHORTEST_MASKABLE && unscannedLength === 0) return { text: input, kinds: NOTHING, dropped: false };
-      const facts: TextFacts = { digits: countDigits(text), lower: toLower(text) };
       const sink: SpanSink = [];
-      for (let i = 0; i < VALUE_DETECTORS.length; i++) {
+      const facts: TextFacts = { digits: countDigits(text) };
+      const builtIns = mayHoldAnything(text, facts.digits);
+      // Short texts cannot keep a linear detector busy for long; their clock is read once at the end.
+      const checkEach = text.length >= CLOCK_EVERY_DETECTOR_LENGTH;
+      for (let i = 0; builtIns && i < VALUE_DETECTORS.length; i++) {
         const d = VALUE_DETECTORS[i]!;
         if (!d.mayMatch(text, facts)) continue;
         d.find(text, sink, i);
-        if (clock() - started > budget) return dropped;
+        if (checkEach && clock() - started > budget) return dropped;
       }
-      if (mayHoldNamedValues(text)) {
-        findNamedValues(text, names, sink, NAME_IN_TEXT_PRIORITY);
-        if (clock() - started > budget) return dropped;
+      if (builtIns && mayHoldNamedValues(text)) {
+        findNamedValues(text, sensitiveName, sink, NAME_IN_TEXT_PRIORITY);
       }
+      if (clock() - started > budget) return dropped;
       for (let i = 0; i < extras.length; i++) {
         const x = extras[i]!;
         scanRegex(x.re, text, (m) => {
@@ -132,9 +146,26 @@ export function createRedactor(policy: Partial<MaskingPolicy> = DEFAULT_MASKING_
     }
   }
 
+  // Names repeat across captures (variables, keys); their verdicts are cached.
+  // Null-prototype records, so a lookup never reaches Object.prototype; the
+  // cache is simply started afresh when full.
+  let nameCache = Object.create(null) as Record<string, string | null>;
+  let nameCacheSize = 0;
   function sensitiveName(name: string): string | undefined {
     try {
-      return typeof name === 'string' ? names.kindOf(name) : UNCHECKED_NAME_KIND;
+      if (typeof name !== 'string') return UNCHECKED_NAME_KIND;
+      const cached = name.length <= NAME_CACHE_MAX_LENGTH ? nameCache[name] : undefined;
+      if (cached !== undefined) return cached === null ? undefined : cached;
+      const kind = names.kindOf(name);
+      if (name.length <= NAME_CACHE_MAX_LENGTH) {
+        if (nameCacheSize >= NAME_CACHE_ENTRIES) {
+          nameCache = Object.create(null) as Record<string, string | null>;
+          nameCacheSize = 0;
+        }
+        nameCache[name] = kind === undefined ? null : kind;
+        nameCacheSize++;
+      }
+      return kind;
     } catch {
       return UNCHECKED_NAME_KIND;
     }
@@ -144,5 +175,12 @@ export function createRedactor(policy: Partial<MaskingPolicy> = DEFAULT_MASKING_
   for (let round = 0; round < WARM_UP_ROUNDS; round++) for (const sample of WARM_UP_TEXTS) maskWithin(sample, Infinity);
 
   const budget = p.timeBudgetMs;
-  return { maskText: (text: string) => maskWithin(text, budget), sensitiveName };
+  function maskText(text: string): MaskResult {
+    const first = maskWithin(text, budget);
+    // A garbage-collection pause or a preemption can stretch one call past the
+    // budget; mask once more before dropping. A text that is slow by itself
+    // is slow twice and is dropped (worst case about twice the budget).
+    return first.dropped && typeof text === 'string' ? maskWithin(text, budget) : first;
+  }
+  return { maskText, sensitiveName };
 }

@@ -29,7 +29,11 @@ export interface MaskingPolicy {
    * Default false: a length narrows guesses (a 4-digit PIN, a short password).
    */
   readonly revealLength: boolean;
-  /** Time one maskText call may take; past it the text is dropped, not sent. Checked between detectors. Default 2 ms. */
+  /**
+   * Time one masking pass over a text may take, checked between detectors.
+   * Past it the pass is tried once more (a GC pause may have stretched it)
+   * and then the text is dropped, not sent. Default 2 ms.
+   */
   readonly timeBudgetMs: number;
   /** UTF-16 units scanned per text; the rest is replaced by `[MASKED:unscanned]`. Default 8192. */
   readonly maxScanLength: number;
