@@ -13,6 +13,7 @@ const CASES: Record<string, { positive: Array<[text: string, secret: string]>; n
       ['contact john.doe@example.com now', 'john.doe@example.com'],
       ['a+tag@sub.example.co.uk.', 'a+tag@sub.example.co.uk'],
       ['?to=jane%40example.org&x=1', 'jane%40example.org'],
+      ['jane%40example.org', 'jane%40example.org'],
       ['{"mail":"x_y-z@mail.example.io"}', 'x_y-z@mail.example.io'],
     ],
     negative: ['user@localhost', 'a @ b', 'foo@bar', 'name@-bad.com', '@handle on social', 'x@y.c1'],
@@ -33,8 +34,9 @@ const CASES: Record<string, { positive: Array<[text: string, secret: string]>; n
       ['GB82WEST12345698765432', 'GB82WEST12345698765432'],
       ['to fr1420041010050500013m02606.', 'fr1420041010050500013m02606'],
       ['NO9386011117947', 'NO9386011117947'],
+      ['DE89370400440532013000EUR', 'DE89370400440532013000'],
     ],
-    negative: ['GB82WEST12345698765433', 'DE89 3704 0044 0532 0130 01', 'ZZ89370400440532013000', 'DE8937040044053201300'],
+    negative: ['de89370400440532013000ab12', 'GB82WEST12345698765433', 'DE89 3704 0044 0532 0130 01', 'ZZ89370400440532013000', 'DE8937040044053201300'],
   },
   ssn: {
     positive: [
@@ -83,6 +85,7 @@ const CASES: Record<string, { positive: Array<[text: string, secret: string]>; n
     positive: [
       ['Authorization: Bearer abcdEFGH12345678', 'abcdEFGH12345678'],
       ['bearer 0123456789abcdef=', '0123456789abcdef='],
+      ['BeArEr AbCdEfGhIjKlMnOp', 'AbCdEfGhIjKlMnOp'],
     ],
     negative: ['Bearer authentication', 'the bearer of news', 'Bearer short1'],
   },
