@@ -172,6 +172,7 @@ export class Agent {
     for (const id of this.grants.sweep()) {
       this.probes.removeWhere((r) => r.grantId === id, pb.ProbeState.EXPIRED, 'KH_GRANT_EXPIRED', `grant ${id} ended`);
     }
+    this.probes.expireDue(Date.now());
   }
 
   private onWelcome(w: pb.Welcome): void {

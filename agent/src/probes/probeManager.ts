@@ -104,6 +104,11 @@ export class ProbeManager {
       return;
     }
     const record = refusal.record;
+    if (Date.now() >= record.expiresAtMs) {
+      // Installing it would enable the debugger (a cost to the host) for a probe that may never capture.
+      this.deps.onStatus(this.statusOf(probe.id, pb.ProbeState.EXPIRED, 'KH_PROBE_EXPIRED', 'the probe expired before it was set'));
+      return;
+    }
     this.byId.set(probe.id, record);
     this.slots[record.slot] = record;
     this.locateAndArm(record);
@@ -124,6 +129,15 @@ export class ProbeManager {
       }
     }
     return n;
+  }
+
+  /**
+   * Removes probes whose own expiry has passed. The gate also expires a probe
+   * when it is hit, but a probe on a line that never runs would otherwise keep
+   * the debugger enabled (and the host slower) until its grant ends.
+   */
+  expireDue(nowMs: number): number {
+    return this.removeWhere((r) => nowMs >= r.expiresAtMs, pb.ProbeState.EXPIRED, 'KH_PROBE_EXPIRED', 'the probe or its grant window ended');
   }
 
   get size(): number {
