@@ -17,8 +17,17 @@ export class Service {
   stdout = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
+  private stderrWaiters: { pattern: RegExp; resolve: () => void }[] = [];
+
   private constructor(readonly child: ChildProcess) {
-    child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+      this.stderrWaiters = this.stderrWaiters.filter((w) => {
+        if (!w.pattern.test(this.stderr)) return true;
+        w.resolve();
+        return false;
+      });
+    });
     child.stdout?.on('data', (d: Buffer) => (this.stdout += d.toString()));
     child.on('message', (m: { id?: number; result?: unknown; error?: string }) => {
       if (typeof m?.id !== 'number') return;
@@ -51,6 +60,21 @@ export class Service {
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.child.send({ id, fn, args });
+    });
+  }
+
+  /** Resolves once the child's stderr (so far or to come) matches the pattern. */
+  waitForStderr(pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+    if (pattern.test(this.stderr)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for stderr ${String(pattern)}; stderr so far:\n${this.stderr}`)), timeoutMs);
+      this.stderrWaiters.push({
+        pattern,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   }
 

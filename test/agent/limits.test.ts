@@ -1,0 +1,154 @@
+// Limits the agent enforces by itself, without the broker's help: per-probe
+// rate, hit limits, probe expiry, revocation, the kill switch and the loss of
+// the broker. Each ends with the probe gone and later hits producing nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
+import { join } from 'node:path';
+import { pb } from '@keyhole/protocol';
+import { grantBody, signGrant } from '../support/approvers';
+import { AgentHarness, ROOMY_BUDGETS, assertOnlyKeyholeLines, byName, drain, inScopeOf, localsOf, setProbe } from '../support/agentHarness';
+import { agentFixtures, lineOf } from '../support/fixtures';
+import type { AgentConnection } from '../support/protocolPeer';
+
+let h: AgentHarness;
+before(async () => {
+  h = await AgentHarness.start();
+});
+after(async () => {
+  await h.close();
+});
+
+const PLAIN = join(agentFixtures, 'plain-service.js');
+const CHECKOUT = 'fixtures/plain-service.js';
+const checkoutLine = lineOf(PLAIN, 'checkout');
+const hotLine = lineOf(PLAIN, 'hot');
+
+async function snapshotsAfterDrain(conn: AgentConnection, probeId: string, tag: string): Promise<number> {
+  await drain(conn, tag);
+  return conn.snapshots(probeId).length;
+}
+
+test('default per-probe snapshot rate: 50 hits in a burst give exactly 5 snapshots, and a refilled token gives one more', async () => {
+  // The global blocked-time budget is raised so that only the per-probe token bucket (default burst 5, 1/s) decides.
+  const { svc, conn } = await h.connect('plain-service.js', { start: { rate: { blockedMsPerSecond: 1000 } } });
+  try {
+    conn.send(setProbe('p-rate', CHECKOUT, hotLine));
+    await conn.status('p-rate', pb.ProbeState.INSTALLED);
+    // 50 passes over the probed line inside one call: far less than the second a token takes to come back.
+    assert.equal(await svc.call('hotLoop', 50), 147);
+    assert.equal(await snapshotsAfterDrain(conn, 'p-rate', 'burst'), 5);
+    assert.deepEqual(conn.snapshots('p-rate').map((s) => byName(inScopeOf(s), 'i').text), ['0', '1', '2', '3', '4']);
+    await delay(1200); // one token (1/s) comes back; waiting is the behaviour under test
+    await svc.call('checkout', 1, 1, false); // not the probed line
+    assert.equal(await svc.call('hotLoop', 1), 0);
+    assert.equal(await snapshotsAfterDrain(conn, 'p-rate', 'refill'), 6);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
+
+test('a probe that reaches maxHits completes, reports COMPLETED and captures no more', async () => {
+  const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
+  try {
+    conn.send(setProbe('p-max', CHECKOUT, checkoutLine, { maxHits: 2 }));
+    await conn.status('p-max', pb.ProbeState.INSTALLED);
+    for (let i = 1; i <= 4; i++) assert.equal((await svc.call<{ total: number }>('checkout', i, 1, false)).total, 15);
+    const done = await conn.status('p-max', pb.ProbeState.COMPLETED);
+    assert.equal(done.code, 'KH_PROBE_HIT_LIMIT');
+    assert.equal(done.hits, 2);
+    for (let i = 0; i < 3; i++) await svc.call('checkout', 9, 1, false);
+    assert.equal(await snapshotsAfterDrain(conn, 'p-max', 'max'), 2);
+    assert.deepEqual(conn.snapshots('p-max').map((s) => byName(byName(localsOf(s), 'customer').properties, 'id').text), ['1', '2']);
+    assert.equal(conn.statuses('p-max').at(-1)!.state, pb.ProbeState.COMPLETED);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
+
+test('a probe whose expiry is already past is EXPIRED at once; one expiring soon is removed on time without any hit', async () => {
+  const { svc, conn } = await h.connect('plain-service.js');
+  try {
+    conn.send(setProbe('p-past', CHECKOUT, checkoutLine, { expiresAtMs: Date.now() - 1000 }));
+    const past = await conn.status('p-past', pb.ProbeState.EXPIRED);
+    assert.equal(past.code, 'KH_PROBE_EXPIRED');
+    assert.equal(conn.statuses('p-past').some((s) => s.state === pb.ProbeState.INSTALLED), false, 'never installed');
+
+    conn.send(setProbe('p-soon', CHECKOUT, checkoutLine, { expiresAtMs: Date.now() + 1500 }));
+    await conn.status('p-soon', pb.ProbeState.INSTALLED);
+    const soon = await conn.status('p-soon', pb.ProbeState.EXPIRED); // the agent's sweep, no hit needed
+    assert.equal(soon.code, 'KH_PROBE_EXPIRED');
+    await svc.call('checkout', 3, 1, false);
+    assert.equal(await snapshotsAfterDrain(conn, 'p-past', 'past') + conn.snapshots('p-soon').length, 0);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
+
+test('revoking the grant removes its probes (EXPIRED, KH_GRANT_REVOKED), refuses new ones and captures nothing more', async () => {
+  const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
+  try {
+    conn.send(setProbe('p-rev', CHECKOUT, checkoutLine));
+    await conn.status('p-rev', pb.ProbeState.INSTALLED);
+    await svc.call('checkout', 1, 1, false);
+    assert.equal(await snapshotsAfterDrain(conn, 'p-rev', 'before-revoke'), 1);
+    conn.send({ revocation: { grantId: 'g1', reason: 'done' } });
+    const gone = await conn.status('p-rev', pb.ProbeState.EXPIRED);
+    assert.equal(gone.code, 'KH_GRANT_REVOKED');
+    for (let i = 0; i < 3; i++) await svc.call('checkout', 2, 1, false);
+    conn.send(setProbe('p-rev2', CHECKOUT, checkoutLine));
+    const refused = await conn.status('p-rev2', pb.ProbeState.REFUSED);
+    assert.equal(refused.code, 'KH_GRANT_REVOKED');
+    // The same grant sent again stays refused: revocations are remembered.
+    conn.send({ grant: { grant: signGrant(grantBody(), [h.approver]) } });
+    const err = await conn.next((m) => m.body === 'error' && m.error!.code === 'KH_GRANT_REVOKED', 20_000, 'an error frame for the revoked grant');
+    assert.equal(err.error!.fatal, false);
+    assert.equal(await snapshotsAfterDrain(conn, 'p-rev', 'after-revoke'), 1);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
+
+test('the kill switch removes every probe (REFUSED, KH_KILL_SWITCH) and refuses new ones', async () => {
+  const { svc, conn } = await h.connect('plain-service.js');
+  try {
+    conn.send(setProbe('p-kill', CHECKOUT, checkoutLine));
+    await conn.status('p-kill', pb.ProbeState.INSTALLED);
+    conn.send({ killSwitch: { on: true, scope: 'global', reason: 'incident 42' } });
+    const killed = await conn.status('p-kill', pb.ProbeState.REFUSED);
+    assert.equal(killed.code, 'KH_KILL_SWITCH');
+    conn.send(setProbe('p-kill2', CHECKOUT, checkoutLine));
+    const refused = await conn.status('p-kill2', pb.ProbeState.REFUSED);
+    assert.equal(refused.code, 'KH_KILL_SWITCH');
+    for (let i = 0; i < 3; i++) await svc.call('checkout', 2, 1, false);
+    assert.equal(await snapshotsAfterDrain(conn, 'p-kill', 'kill') + conn.snapshots('p-kill2').length, 0);
+    await svc.waitForStderr(/\[keyhole\] KH_KILL_SWITCH: kill switch on \(global\); removed 1 probe\(s\)/);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
+
+test('losing the broker for longer than the grace period removes every probe (fail closed)', async () => {
+  const { svc, conn } = await h.connect('plain-service.js', { start: { transport: { brokerLossGraceMs: 300 } } });
+  try {
+    conn.send(setProbe('p-lost', CHECKOUT, checkoutLine));
+    await conn.status('p-lost', pb.ProbeState.INSTALLED);
+    conn.socket.terminate();
+    await svc.waitForStderr(/\[keyhole\] KH_BROKER_LOST: /);
+    // The agent reconnects; the removal it queued while the broker was gone arrives after Welcome.
+    const back = await h.peer.nextAgent();
+    back.welcome();
+    const removed = await back.status('p-lost', pb.ProbeState.REMOVED);
+    assert.equal(removed.code, 'KH_BROKER_LOST');
+    for (let i = 0; i < 3; i++) await svc.call('checkout', 2, 1, false);
+    assert.equal(await snapshotsAfterDrain(back, 'p-lost', 'lost') + conn.snapshots('p-lost').length, 0);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
