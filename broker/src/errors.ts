@@ -19,6 +19,10 @@ export const BrokerErrorCode = {
   NoApproverKey: 'KH_NO_APPROVER_KEY',
   WindowExpired: 'KH_GRANT_WINDOW_EXPIRED',
   StoreSchema: 'KH_STORE_SCHEMA',
+  GrantNotActive: 'KH_GRANT_NOT_ACTIVE',
+  OutOfScope: 'KH_GRANT_SCOPE',
+  KindNotGranted: 'KH_GRANT_KIND',
+  KillSwitch: 'KH_KILL_SWITCH',
 } as const;
 
 export type BrokerErrorCode = (typeof BrokerErrorCode)[keyof typeof BrokerErrorCode];

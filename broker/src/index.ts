@@ -27,3 +27,9 @@ export { DEFAULT_AGENT_GATEWAY_OPTIONS, type AgentGatewayOptions } from './gatew
 export { DEFAULT_CLIENT_GATEWAY_OPTIONS, grantSummary, type ClientGatewayOptions } from './gateway/clientGateway';
 export { runCli } from './cli/program';
 export { ExitCode } from './cli/exitCodes';
+export { EventBus, type BrokerEvent, type BrokerEventListener } from './events';
+export { ProbeService, PROBE_LIMITS, activeProbes, type ProbeInput } from './probes/probeService';
+export { KillSwitchService, GLOBAL_SCOPE, activeKillSwitch } from './probes/killSwitch';
+export { compileScopeGlob, inScope, normaliseProbePath } from './probes/scopeGlob';
+export { SnapshotService, SNAPSHOT_LIMITS, type AcceptResult } from './snapshots/snapshotService';
+export { probeMessage, ProbeStatusTracker } from './gateway/captureRouter';

@@ -80,6 +80,12 @@ test('the CLI runs the whole flow: init, users, keys, service, trust, request, a
     assert.deepEqual(list[0]?.selector, { 'region': 'eu-1' });
     assert.match((await cli(['grant', 'show', id], dev)).out, /approvals\s+2\/2 /);
 
+    assert.equal((await cli(['kill-switch', 'on', '--service', 'orders', '--reason', 'drill'], ops)).code, 0);
+    assert.equal((await cli(['kill-switch', 'on', '--reason', 'drill'], dev)).code, ExitCode.Refused, 'developers cannot flip it');
+    assert.equal((await cli(['kill-switch', 'off', '--service', 'orders', '--reason', 'drill over'], ops)).code, 0);
+    assert.deepEqual(JSON.parse((await cli(['snapshot', 'list', '--json'], dev)).out), []);
+    assert.deepEqual(JSON.parse((await cli(['probe', 'list', '--json'], dev)).out), []);
+    assert.deepEqual(JSON.parse((await cli(['agent', 'list', '--json'], ops)).out), []);
     assert.equal((await cli(['grant', 'revoke', id, '--reason', 'done'], dev)).out.trim(), 'revoked');
     assert.equal((await cli(['audit', 'verify'], ops)).code, 0);
     const exported = join(dir, 'audit.jsonl');

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isBrokerError } from '../errors';
 import { registerAuditCommands } from './commands/audit';
 import { registerBrokerCommands } from './commands/broker';
+import { registerCaptureCommands } from './commands/capture';
 import { registerGrantCommands } from './commands/grants';
 import { registerKeyCommands } from './commands/keys';
 import { registerServiceCommands } from './commands/services';
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo, held: Promise<void>[]): Command {
   registerKeyCommands(program, ctx);
   registerServiceCommands(program, ctx);
   registerGrantCommands(program, ctx);
+  registerCaptureCommands(program, ctx);
   registerAuditCommands(program, ctx);
   // Every sub-command reports usage errors the same way.
   const configure = (cmd: Command) => {

@@ -1,12 +1,14 @@
 /**
  * The /events WebSocket endpoint for VS Code, the CLI and the web page. The
  * client's first frame is ClientHello (version, token, optional service);
- * then the broker streams ClientEvents: grant changes now, probe statuses,
- * snapshots and log lines as those routers arrive. Bad frames close only the
+ * then the broker streams ClientEvents: grant changes and probe statuses of
+ * that service, and the snapshots and log lines captured under the user's
+ * own grants (each pushed snapshot is audited as a read). Bad frames close only the
  * connection that sent them.
  */
 import { type WebSocket } from 'ws';
 import { checkPeerVersion, CloseCode, currentVersion, decodeClientMessage, encodeClientEvent, FrameErrorCode, type FrameData, pb } from '@keyhole/protocol';
+import { appendAudit } from '../audit/auditLog';
 import { type Broker } from '../broker';
 import { isBrokerError } from '../errors';
 import { type GrantState, type GrantView } from '../grants/grantService';
@@ -84,19 +86,39 @@ export function handleClientConnection(ws: WebSocket, broker: Broker, options: C
     const versionError = checkPeerVersion(hello.version, 'the client');
     if (versionError) return fail(ws, versionError.code, versionError.message, CloseCode.ProtocolVersion);
     let roles;
+    let userId: string;
     try {
       const p = await broker.identities.authenticate(hello.token);
       if (p.kind !== 'user') return fail(ws, 'KH_UNAUTHENTICATED', 'agent tokens cannot subscribe to client events', CloseCode.Unauthorized);
       roles = p.roles;
+      userId = p.id;
     } catch (err) {
       return fail(ws, 'KH_UNAUTHENTICATED', isBrokerError(err) ? err.message : 'token refused', CloseCode.Unauthorized);
     }
     if (!authorize(roles, 'grant.view')) return fail(ws, 'KH_FORBIDDEN', 'your roles do not allow viewing grants', CloseCode.Unauthorized);
     if (ws.readyState !== ws.OPEN) return;
     const service = hello.service;
-    unsubscribe = broker.grants.onChange((view) => {
-      if (!service || view.grant.service === service) send(ws, { grantChanged: { grant: grantSummary(view) } });
+    const wanted = (s: string) => !service || s === service;
+    const stopGrants = broker.grants.onChange((view) => {
+      if (wanted(view.grant.service)) send(ws, { grantChanged: { grant: grantSummary(view) } });
     });
+    const mayView = authorize(roles, 'snapshot.view');
+    const stopEvents = broker.events.on((e) => {
+      if (e.type === 'probe.status' && wanted(e.service)) {
+        send(ws, { probeStatusChanged: e.change });
+      } else if (e.type === 'snapshot' && mayView && e.requester === userId && wanted(e.record.service)) {
+        // Pushing the snapshot is reading it: audit the read like GET /v1/snapshots/:id.
+        void broker.store
+          .transaction((r) => appendAudit(r, { actor: userId, action: 'snapshot.view', subject: e.record.id, details: { grantId: e.record.grantId, probeId: e.record.probeId, via: 'events' } }, broker.clock()))
+          .then(() => send(ws, { snapshotArrived: { snapshot: e.snapshot } }), () => undefined);
+      } else if (e.type === 'logLine' && mayView && e.requester === userId && wanted(e.service)) {
+        send(ws, { logLineArrived: { logLine: e.line } });
+      }
+    });
+    unsubscribe = () => {
+      stopGrants();
+      stopEvents();
+    };
     send(ws, { welcome: { version: currentVersion(), serviceEnabled: true, message: service ? `events for ${service}` : 'events for every service' } });
   }
 }

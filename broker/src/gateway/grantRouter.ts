@@ -6,10 +6,12 @@
  */
 import { type Broker } from '../broker';
 import { type GrantView } from '../grants/grantService';
+import { activeKillSwitch } from '../probes/killSwitch';
 import { type AgentConnection, selectorMatches } from './agentRegistry';
 
 export function grantsForAgent(broker: Broker, conn: AgentConnection): Promise<void> {
   return broker.store.transaction(async (r) => {
+    if (await activeKillSwitch(r, conn.service)) return;
     const now = broker.clock();
     for (const grant of await r.grants.list({ service: conn.service, status: 'approved' })) {
       if (now >= grant.notAfterMs || !grant.body) continue;
@@ -25,7 +27,8 @@ export function routeGrantChanges(broker: Broker): () => void {
     const g = view.grant;
     const targets = broker.agents.matching(g.service, g.selector);
     if (view.state === 'active' || view.state === 'approved') {
-      void broker.grants.signedGrant(g.id).then(
+      const delivery = broker.store.transaction(async (r) => ((await activeKillSwitch(r, g.service)) ? undefined : broker.grants.signedGrantFrom(r, g)));
+      void delivery.then(
         (sg) => {
           if (sg) for (const t of targets) t.send({ grant: { grant: sg } });
         },

@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import { type Broker } from '../broker';
 import { type AgentGatewayOptions, DEFAULT_AGENT_GATEWAY_OPTIONS, handleAgentConnection } from './agentGateway';
 import { type ClientGatewayOptions, DEFAULT_CLIENT_GATEWAY_OPTIONS, handleClientConnection } from './clientGateway';
+import { handleAgentFrame, killSwitchForAgent, probesForAgent, ProbeStatusTracker, routeCaptureEvents } from './captureRouter';
 import { grantsForAgent, routeGrantChanges } from './grantRouter';
 
 export interface GatewayOptions {
@@ -30,11 +31,25 @@ export function attachGateways(server: Server, broker: Broker, options: GatewayO
   // up to twice the limit reach our decoder, which answers with an ErrorFrame.
   const agents = new WebSocketServer({ noServer: true, maxPayload: agentOptions.maxFrameBytes * 2 });
   const clients = new WebSocketServer({ noServer: true, maxPayload: clientOptions.maxFrameBytes * 2 });
-  const stopRouting = routeGrantChanges(broker);
+  const tracker = new ProbeStatusTracker();
+  const stopGrantRouting = routeGrantChanges(broker);
+  const stopCaptureRouting = routeCaptureEvents(broker, tracker);
+  const stopRouting = () => {
+    stopGrantRouting();
+    stopCaptureRouting();
+  };
 
   agents.on('connection', (ws) =>
     handleAgentConnection(ws, broker, broker.agents, agentOptions, {
-      onAgentReady: (conn) => grantsForAgent(broker, conn),
+      onAgentReady: async (conn) => {
+        // Kill switches go first; while one is on, the agent gets no grants or probes.
+        if (await killSwitchForAgent(broker, conn)) return;
+        await grantsForAgent(broker, conn);
+        await probesForAgent(broker, conn);
+      },
+      onAgentMessage: (conn, message) => {
+        void handleAgentFrame(broker, tracker, conn, message).catch(() => undefined);
+      },
     }),
   );
   clients.on('connection', (ws) => handleClientConnection(ws, broker, clientOptions));

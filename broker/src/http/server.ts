@@ -10,6 +10,7 @@ import { type Broker } from '../broker';
 import { isBrokerError } from '../errors';
 import { attachGateways, type GatewayOptions } from '../gateway/upgrade';
 import { type Principal } from '../identity/principal';
+import { SNAPSHOT_LIMITS } from '../snapshots/snapshotService';
 import { HttpErrorCode, statusFor } from './httpErrors';
 import { type Route, ROUTES } from './routes';
 
@@ -22,6 +23,8 @@ export interface HttpServerOptions {
   readonly maxBodyBytes?: number;
   /** Limits of the /agent and /events WebSocket endpoints. */
   readonly gateways?: GatewayOptions;
+  /** How often expired snapshots are deleted. Default 60 s; 0 turns the sweeper off. */
+  readonly snapshotSweepIntervalMs?: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -169,6 +172,8 @@ export function startHttpServer(broker: Broker, options: HttpServerOptions = {})
     void handleRequest(broker, req, res, maxBodyBytes);
   });
   const gateways = attachGateways(server, broker, options.gateways);
+  const sweepMs = options.snapshotSweepIntervalMs ?? SNAPSHOT_LIMITS.sweepIntervalMs;
+  const stopSweeper = sweepMs > 0 ? broker.snapshots.startSweeper(sweepMs) : () => undefined;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -180,6 +185,7 @@ export function startHttpServer(broker: Broker, options: HttpServerOptions = {})
         url: `http://${host}:${addr.port}`,
         close: () =>
           new Promise<void>((done) => {
+            stopSweeper();
             gateways.close();
             server.close(() => done());
             server.closeAllConnections();

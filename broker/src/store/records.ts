@@ -111,3 +111,47 @@ export interface AuditHead {
   readonly seq: number;
   readonly hash: string;
 }
+
+export interface ProbeRecord {
+  readonly id: string;
+  readonly grantId: string;
+  readonly service: string;
+  readonly kind: GrantKind;
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+  readonly condition: string;
+  readonly hitCondition: string;
+  readonly logTemplate: string;
+  readonly maxHits: number;
+  /** 0: the grant's window end. */
+  readonly expiresAtMs: number;
+  readonly createdBy: string;
+  readonly createdAtMs: number;
+  /** 0 while the probe is wanted. */
+  readonly removedAtMs: number;
+  readonly removedBy: string;
+  readonly removeReason: string;
+}
+
+export interface SnapshotRecord {
+  readonly id: string;
+  readonly service: string;
+  readonly grantId: string;
+  readonly probeId: string;
+  readonly instanceId: string;
+  readonly capturedAtMs: number;
+  readonly receivedAtMs: number;
+  readonly expiresAtMs: number;
+  /** The encoded keyhole.v1.Snapshot exactly as the agent sent it. */
+  readonly data: Uint8Array;
+}
+
+export interface KillSwitchRecord {
+  /** `global` or a service name. */
+  readonly scope: string;
+  readonly on: boolean;
+  readonly reason: string;
+  readonly setBy: string;
+  readonly setAtMs: number;
+}

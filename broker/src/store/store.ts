@@ -12,6 +12,9 @@ import {
   type AuditRow,
   type GrantRecord,
   type GrantStatus,
+  type KillSwitchRecord,
+  type ProbeRecord,
+  type SnapshotRecord,
   type ServiceRecord,
   type TokenRecord,
   type UserRecord,
@@ -72,6 +75,43 @@ export interface AuditRepository {
   list(afterSeq: number, limit: number): Promise<AuditRow[]>;
 }
 
+export interface ProbeFilter {
+  readonly service?: string;
+  readonly grantId?: string;
+  /** true: only probes not removed. */
+  readonly activeOnly?: boolean;
+}
+
+export interface ProbeRepository {
+  insert(probe: ProbeRecord): Promise<void>;
+  get(id: string): Promise<ProbeRecord | undefined>;
+  list(filter: ProbeFilter): Promise<ProbeRecord[]>;
+  update(probe: ProbeRecord): Promise<void>;
+}
+
+export interface SnapshotFilter {
+  readonly service?: string;
+  readonly probeId?: string;
+  readonly grantId?: string;
+  /** Only snapshots that have not expired at this time. */
+  readonly aliveAtMs?: number;
+  readonly limit: number;
+}
+
+export interface SnapshotRepository {
+  insert(snapshot: SnapshotRecord): Promise<void>;
+  get(id: string): Promise<SnapshotRecord | undefined>;
+  /** Newest first. */
+  list(filter: SnapshotFilter): Promise<SnapshotRecord[]>;
+  /** Deletes snapshots whose expiry is at or before `nowMs`; returns how many. */
+  deleteExpired(nowMs: number): Promise<number>;
+}
+
+export interface KillSwitchRepository {
+  put(record: KillSwitchRecord): Promise<void>;
+  list(): Promise<KillSwitchRecord[]>;
+}
+
 export interface Repositories {
   readonly users: UserRepository;
   readonly tokens: TokenRepository;
@@ -79,6 +119,9 @@ export interface Repositories {
   readonly services: ServiceRepository;
   readonly grants: GrantRepository;
   readonly audit: AuditRepository;
+  readonly probes: ProbeRepository;
+  readonly snapshots: SnapshotRepository;
+  readonly killSwitches: KillSwitchRepository;
 }
 
 export interface Store {

@@ -4,12 +4,15 @@
  * The clock is a variable the test moves.
  */
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { GrantService } from '../grants/grantService';
-import { IdentityService } from '../identity/identityService';
+import { createBroker, type Broker } from '../broker';
+import { type GrantService } from '../grants/grantService';
+import { type GrantRequestInput } from '../grants/grantRequest';
+import { type IdentityService } from '../identity/identityService';
+import { type GrantRecord } from '../store/records';
 import { type Principal } from '../identity/principal';
 import { type Role } from '../identity/roles';
 import { type PolicyInput } from '../services/policy';
-import { ServiceRegistry } from '../services/serviceRegistry';
+import { type ServiceRegistry } from '../services/serviceRegistry';
 import { openTempStore, type TempStore } from './tempStore';
 
 export interface Approver {
@@ -23,16 +26,30 @@ export interface Approver {
 export class World {
   now = 1_700_000_000_000;
   readonly clock = (): number => this.now;
+  readonly broker: Broker;
   readonly ids: IdentityService;
   readonly services: ServiceRegistry;
   readonly grants: GrantService;
   admin!: Principal;
   ops!: Principal;
+  private readonly approvers = new Map<string, Approver>();
 
   private constructor(readonly temp: TempStore) {
-    this.ids = new IdentityService(temp.store, this.clock);
-    this.services = new ServiceRegistry(temp.store, this.clock);
-    this.grants = new GrantService(temp.store, this.clock);
+    this.broker = createBroker(temp.store, this.clock);
+    this.ids = this.broker.identities;
+    this.services = this.broker.services;
+    this.grants = this.broker.grants;
+  }
+
+  /** A grant for `requester` on `service`, approved by a fresh approver, active from now. */
+  async activeGrant(requester: Principal, input: GrantRequestInput, approverId = 'ann'): Promise<GrantRecord> {
+    const approver = (await this.store.transaction((r) => r.approverKeys.get(approverId))) ? this.approvers.get(approverId) : await this.approver(approverId);
+    if (!approver) throw new Error(`approver ${approverId} exists without a key pair in this world`);
+    const { grant } = await this.grants.request(requester, input);
+    const { body } = await this.grants.signingBody(approver.principal, grant.id);
+    const view = await this.grants.approve(approver.principal, grant.id, body, approver.sign(body));
+    if (view.state !== 'active') throw new Error(`grant ${grant.id} is ${view.state}; the service needs more approvals`);
+    return view.grant;
   }
 
   static async create(): Promise<World> {
@@ -56,7 +73,9 @@ export class World {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
     await this.ids.registerApproverKey(principal, id, publicKeyPem);
-    return { principal, token, privateKey, publicKeyPem, sign: (bytes) => new Uint8Array(sign(null, bytes, privateKey)) };
+    const approver: Approver = { principal, token, privateKey, publicKeyPem, sign: (bytes) => new Uint8Array(sign(null, bytes, privateKey)) };
+    this.approvers.set(id, approver);
+    return approver;
   }
 
   async service(name: string, policy: PolicyInput = {}): Promise<void> {

@@ -103,6 +103,53 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'probes-snapshots-kill-switch',
+    sql: `
+      CREATE TABLE probes (
+        id TEXT PRIMARY KEY,
+        grant_id TEXT NOT NULL REFERENCES grants (id),
+        service TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('SNAPSHOT', 'LOGPOINT')),
+        path TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        column_number INTEGER NOT NULL DEFAULT 0,
+        condition TEXT NOT NULL DEFAULT '',
+        hit_condition TEXT NOT NULL DEFAULT '',
+        log_template TEXT NOT NULL DEFAULT '',
+        max_hits INTEGER NOT NULL DEFAULT 0,
+        expires_at_ms INTEGER NOT NULL DEFAULT 0,
+        created_by TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        removed_at_ms INTEGER NOT NULL DEFAULT 0,
+        removed_by TEXT NOT NULL DEFAULT '',
+        remove_reason TEXT NOT NULL DEFAULT ''
+      ) STRICT;
+      CREATE INDEX probes_grant ON probes (grant_id);
+      CREATE INDEX probes_service ON probes (service, removed_at_ms);
+      CREATE TABLE snapshots (
+        id TEXT PRIMARY KEY,
+        service TEXT NOT NULL,
+        grant_id TEXT NOT NULL,
+        probe_id TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        captured_at_ms INTEGER NOT NULL,
+        received_at_ms INTEGER NOT NULL,
+        expires_at_ms INTEGER NOT NULL,
+        data BLOB NOT NULL               -- the encoded keyhole.v1.Snapshot, as the agent sent it
+      ) STRICT;
+      CREATE INDEX snapshots_expiry ON snapshots (expires_at_ms);
+      CREATE INDEX snapshots_probe ON snapshots (probe_id, captured_at_ms);
+      CREATE TABLE kill_switches (
+        scope TEXT PRIMARY KEY,          -- 'global' or a service name
+        is_on INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_at_ms INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -28,6 +28,7 @@ import {
   type TokenRepository,
   type UserRepository,
 } from '../store';
+import { sqliteKillSwitches, sqliteProbes, sqliteSnapshots } from './sqliteCaptureRepositories';
 
 type Row = Record<string, unknown>;
 
@@ -288,5 +289,8 @@ export function sqliteRepositories(db: Database.Database): Repositories {
     services: services(db),
     grants: grants(db),
     audit: audit(db),
+    probes: sqliteProbes(db),
+    snapshots: sqliteSnapshots(db),
+    killSwitches: sqliteKillSwitches(db),
   };
 }
