@@ -116,6 +116,13 @@ test('exit codes: usage 2, refused 3, unauthenticated 4, not found 5, unreachabl
     assert.equal((await cli(['--broker', 'http://127.0.0.1:1', 'user', 'list'], root)).code, ExitCode.Unreachable);
     assert.equal((await cli(['grant', 'request', '--service', 's', '--glob', 'a', '--reason', 'r', '--duration', 'soon'], root)).code, ExitCode.Usage);
     assert.equal((await cli(['--help'])).code, ExitCode.Ok);
+
+    const issued = await cli(['user', 'token', 'root', '--ttl', '8h'], root);
+    const tokenId = /token (kh_\S+) issued/.exec(issued.err)?.[1];
+    assert.ok(tokenId, issued.err);
+    assert.equal((await cli(['user', 'list'], issued.out.trim())).code, ExitCode.Ok);
+    assert.equal((await cli(['user', 'revoke-token', tokenId], root)).code, ExitCode.Ok);
+    assert.equal((await cli(['user', 'list'], issued.out.trim())).code, ExitCode.Unauthenticated);
   });
 });
 

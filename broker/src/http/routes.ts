@@ -102,7 +102,19 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/v1/users/:id/tokens',
     auth: true,
-    handler: async (ctx) => ({ status: 201, json: await ctx.broker.identities.issueToken(who(ctx), ctx.params.id ?? '') }),
+    handler: async (ctx) => {
+      const ttl = field(ctx.body, 'ttlMs');
+      return { status: 201, json: await ctx.broker.identities.issueToken(who(ctx), ctx.params.id ?? '', ttl === undefined ? {} : { ttlMs: ttl as number }) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/tokens/:id/revoke',
+    auth: true,
+    handler: async (ctx) => {
+      await ctx.broker.identities.revokeToken(who(ctx), ctx.params.id ?? '');
+      return { json: { revoked: ctx.params.id } };
+    },
   },
   {
     method: 'PUT',

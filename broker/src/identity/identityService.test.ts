@@ -119,3 +119,35 @@ test('a user may get a new token for themselves; for others only an admin', asyn
     await assert.rejects(ids.issueToken(dev, 'ops1'), code(BrokerErrorCode.Forbidden));
   });
 });
+
+test('tokens can expire and be revoked; both are refused afterwards and audited', async () => {
+  const t = openTempStore();
+  try {
+    let now = 1_000_000;
+    const ids = new IdentityService(t.store, () => now);
+    const admin = await ids.authenticate((await ids.init('root')).token);
+    const { token: first, tokenId: firstId } = await ids.addUser(admin, 'dev', ['developer']);
+    const dev = await ids.authenticate(first);
+    const short = await ids.issueToken(dev, 'dev', { ttlMs: 60_000 });
+    assert.equal(short.expiresAtMs, now + 60_000);
+    assert.deepEqual(await ids.authenticate(short.token), dev);
+    now += 60_000;
+    await assert.rejects(ids.authenticate(short.token), (err: unknown) => isBrokerError(err) && /expired/.test(err.message));
+    await assert.rejects(ids.issueToken(dev, 'dev', { ttlMs: -1 }), code(BrokerErrorCode.BadRequest));
+
+    const other = await ids.authenticate((await ids.addUser(admin, 'other', ['developer'])).token);
+    await assert.rejects(ids.revokeToken(other, firstId), code(BrokerErrorCode.Forbidden), 'not their token');
+    await ids.revokeToken(dev, firstId);
+    await assert.rejects(ids.authenticate(first), (err: unknown) => isBrokerError(err) && /revoked/.test(err.message));
+    await assert.rejects(ids.revokeToken(admin, 'kh_missing'), code(BrokerErrorCode.NotFound));
+
+    const rows = await t.store.transaction((r) => r.audit.list(0, 1000));
+    assert.deepEqual(
+      rows.filter((r) => r.action === 'login.failed').map((r) => (JSON.parse(r.details) as { reason: string }).reason),
+      ['token expired', 'token revoked'],
+    );
+    assert.ok(rows.some((r) => r.action === 'token.revoke'));
+  } finally {
+    await t.dispose();
+  }
+});

@@ -126,15 +126,34 @@ export class IdentityService {
     });
   }
 
-  /** A new token for a user (an admin for anyone; a user for themselves). */
-  async issueToken(actor: Principal, userId: string): Promise<IssuedToken> {
+  /**
+   * A new token for a user (an admin for anyone; a user for themselves).
+   * `ttlMs` > 0 makes it expire that long from now; by default it lasts
+   * until revoked.
+   */
+  async issueToken(actor: Principal, userId: string, options: { ttlMs?: number } = {}): Promise<IssuedToken & { expiresAtMs: number }> {
     if (actor.kind !== 'user' || actor.id !== userId) requirePermission(actor, 'user.manage');
+    const ttlMs = options.ttlMs ?? 0;
+    if (!Number.isInteger(ttlMs) || ttlMs < 0) throw brokerError(BrokerErrorCode.BadRequest, 'ttlMs must be a whole number of milliseconds >= 0', 'leave it out for a token that lasts until revoked');
     return this.store.transaction(async (r) => {
       const user = await this.mustGetUser(r, userId);
       if (user.disabled) throw brokerError(BrokerErrorCode.UserDisabled, `user ${userId} is disabled`, 'an admin must enable the user first');
-      const issued = await this.issue(r, userId);
-      await appendAudit(r, { actor: actorName(actor), action: 'token.issue', subject: userId, details: { tokenId: issued.tokenId } }, this.clock());
-      return issued;
+      const expiresAtMs = ttlMs > 0 ? this.clock() + ttlMs : 0;
+      const issued = await this.issue(r, userId, expiresAtMs);
+      await appendAudit(r, { actor: actorName(actor), action: 'token.issue', subject: userId, details: { tokenId: issued.tokenId, expiresAtMs } }, this.clock());
+      return { ...issued, expiresAtMs };
+    });
+  }
+
+  /** Revokes one token by its public id (an admin for any; a user for their own). */
+  async revokeToken(actor: Principal, tokenId: string): Promise<void> {
+    await this.store.transaction(async (r) => {
+      const target = await r.tokens.get(tokenId);
+      const own = target !== undefined && actor.kind === 'user' && target.kind === 'user' && target.subject === actor.id;
+      if (!own) requirePermission(actor, 'user.manage');
+      if (!target) throw brokerError(BrokerErrorCode.NotFound, `no token ${tokenId}`, 'token ids look like kh_AbCdEfGhIjKl; the audit log names every issued one');
+      await r.tokens.revoke(target.id);
+      await appendAudit(r, { actor: actorName(actor), action: 'token.revoke', subject: target.subject, details: { tokenId: target.id } }, this.clock());
     });
   }
 
@@ -194,11 +213,12 @@ export class IdentityService {
     return undefined;
   }
 
-  private async issue(r: Repositories, userId: string): Promise<IssuedToken> {
+  private async issue(r: Repositories, userId: string, expiresAtMs = 0): Promise<IssuedToken> {
     const t = generateToken('user');
-    await r.tokens.insert({ id: t.id, hash: t.hash, kind: 'user', subject: userId, createdAtMs: this.clock(), expiresAtMs: 0, revoked: false });
+    await r.tokens.insert({ id: t.id, hash: t.hash, kind: 'user', subject: userId, createdAtMs: this.clock(), expiresAtMs, revoked: false });
     return { token: t.token, tokenId: t.id };
   }
+
 
   private async mustGetUser(r: Repositories, id: string): Promise<UserRecord> {
     const user = await r.users.get(id);

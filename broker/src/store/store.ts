@@ -31,6 +31,7 @@ export interface UserRepository {
 export interface TokenRepository {
   insert(token: TokenRecord): Promise<void>;
   findByHash(hash: string): Promise<TokenRecord | undefined>;
+  get(id: string): Promise<TokenRecord | undefined>;
   listBySubject(subject: string): Promise<TokenRecord[]>;
   revoke(id: string): Promise<void>;
 }

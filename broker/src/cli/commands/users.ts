@@ -1,5 +1,6 @@
 import { type Command } from 'commander';
 import { type CliContext, printJson, table } from '../context';
+import { parseDuration } from '../parse';
 
 interface UserJson {
   id: string;
@@ -55,8 +56,18 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
   user
     .command('token <id>')
     .description('issue another token for a user and print it (once)')
-    .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const r = await ctx.client(cmd).call<{ token: string }>('POST', `/v1/users/${encodeURIComponent(id)}/tokens`, {});
+    .option('--ttl <duration>', 'expire after this long, e.g. 8h (default: until revoked)')
+    .action(async (id: string, opts: { ttl?: string }, cmd: Command) => {
+      const body = opts.ttl ? { ttlMs: parseDuration(opts.ttl) } : {};
+      const r = await ctx.client(cmd).call<{ token: string; tokenId: string }>('POST', `/v1/users/${encodeURIComponent(id)}/tokens`, body);
       ctx.out(`${r.token}\n`);
+      ctx.err(`token ${r.tokenId} issued; revoke it with \`keyhole user revoke-token ${r.tokenId}\`\n`);
+    });
+  user
+    .command('revoke-token <tokenId>')
+    .description('revoke a token by its public id (kh_...): yours, or anyone\'s as admin')
+    .action(async (tokenId: string, _opts: unknown, cmd: Command) => {
+      await ctx.client(cmd).call('POST', `/v1/tokens/${encodeURIComponent(tokenId)}/revoke`, {});
+      ctx.err(`token ${tokenId} revoked\n`);
     });
 }

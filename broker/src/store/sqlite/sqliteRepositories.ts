@@ -131,6 +131,10 @@ function tokens(db: Database.Database): TokenRepository {
       const r = db.prepare('SELECT * FROM tokens WHERE hash = ?').get(hash) as Row | undefined;
       return r && toToken(r);
     },
+    async get(id) {
+      const r = db.prepare('SELECT * FROM tokens WHERE id = ?').get(id) as Row | undefined;
+      return r && toToken(r);
+    },
     async listBySubject(subject) {
       return (db.prepare('SELECT * FROM tokens WHERE subject = ? ORDER BY created_at_ms').all(subject) as Row[]).map(toToken);
     },
