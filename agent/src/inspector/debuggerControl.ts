@@ -32,6 +32,20 @@ export interface CallFrame {
   this: RemoteObject;
 }
 
+/** Probes that can share one code location (see setByUrl). Default 64. */
+export const MAX_BREAKPOINTS_PER_LOCATION = 64;
+
+const DUPLICATE_BREAKPOINT = /already exists/i;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+interface SetBreakpointResult {
+  breakpointId: string;
+  locations: { lineNumber: number }[];
+}
+
 export type BreakpointResult = { ok: true; breakpointId: string; actualLine: number } | { ok: false; code: string; message: string };
 
 /**
@@ -90,12 +104,7 @@ export class DebuggerControl {
 
   setBreakpoint(url: string, line1: number, column1: number, condition: string): BreakpointResult {
     try {
-      const r = this.session.post<{ breakpointId: string; locations: { lineNumber: number }[] }>('Debugger.setBreakpointByUrl', {
-        url,
-        lineNumber: line1 - 1,
-        columnNumber: Math.max(0, column1 - 1),
-        condition,
-      });
+      const r = this.setByUrl(url, line1 - 1, Math.max(0, column1 - 1), condition);
       const loc = r.locations[0];
       if (!loc) {
         this.removeBreakpoint(r.breakpointId);
@@ -105,6 +114,29 @@ export class DebuggerControl {
     } catch (err) {
       const e = err instanceof InspectorError ? err : new InspectorError('KH_INSPECTOR_COMMAND', String(err));
       return { ok: false, code: e.code, message: e.message };
+    }
+  }
+
+  /**
+   * V8 keys a breakpoint by the text of its request (url, line, column) and
+   * refuses a second identical request, although it keeps any number of
+   * breakpoints, each with its own condition, at one code location. So a
+   * probe on a line that already has one (a logpoint and a snapshot, or two
+   * developers) is set by an equivalent url regex whose text differs.
+   */
+  private setByUrl(url: string, lineNumber: number, columnNumber: number, condition: string): SetBreakpointResult {
+    try {
+      return this.session.post<SetBreakpointResult>('Debugger.setBreakpointByUrl', { url, lineNumber, columnNumber, condition });
+    } catch (err) {
+      if (!(err instanceof Error) || !DUPLICATE_BREAKPOINT.test(err.message)) throw err;
+    }
+    const exact = `^${escapeRegExp(url)}$`;
+    for (let n = 1; ; n++) {
+      try {
+        return this.session.post<SetBreakpointResult>('Debugger.setBreakpointByUrl', { urlRegex: exact + '(?:)'.repeat(n), lineNumber, columnNumber, condition });
+      } catch (err) {
+        if (n >= MAX_BREAKPOINTS_PER_LOCATION || !(err instanceof Error) || !DUPLICATE_BREAKPOINT.test(err.message)) throw err;
+      }
     }
   }
 
