@@ -5,7 +5,7 @@ export type { Store, Repositories, GrantFilter } from './store/store';
 export type * from './store/records';
 export { SqliteStore, type SqliteStoreOptions, DEFAULT_SQLITE_BUSY_TIMEOUT_MS } from './store/sqlite/sqliteStore';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './store/sqlite/migrations';
-export { appendAudit, verifyAudit, exportAudit, auditRows, auditRowToJsonLine, AuditProblem, type AuditEntry, type AuditFault, type AuditVerification } from './audit/auditLog';
+export { appendAudit, verifyAudit, verifyAuditExport, exportAudit, auditRows, auditRowToJsonLine, AuditProblem, type AuditEntry, type AuditFault, type AuditVerification } from './audit/auditLog';
 export { canonicalJson, hashAuditRow, GENESIS_HASH } from './audit/canonical';
 export { ROLES, ACTIONS, PERMISSIONS, authorize, roleAllows, isRole, isAction, type Role, type Action } from './identity/roles';
 export { actorName, type Principal } from './identity/principal';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openTempStore, type TempStore } from '../testing/tempStore';
-import { appendAudit, AuditProblem, exportAudit, verifyAudit } from './auditLog';
+import { appendAudit, AuditProblem, exportAudit, verifyAudit, verifyAuditExport } from './auditLog';
 import { hashAuditRow } from './canonical';
 
 async function withLog(rows: number, body: (t: TempStore, tamper: Database.Database) => Promise<void>): Promise<void> {
@@ -154,5 +154,25 @@ test('export writes one JSON line per row, in order, with the chain fields', asy
       });
       assert.equal(recomputed, l.hash, 'an export can be verified without the database');
     }
+  });
+});
+
+test('an export verifies on its own, and an edited or shortened-in-the-middle export does not', async () => {
+  await withLog(4, async (t) => {
+    const out = join(t.dir, 'audit.jsonl');
+    await exportAudit(t.store, out);
+    const text = readFileSync(out, 'utf8');
+    const good = verifyAuditExport(text);
+    const db = await verifyAudit(t.store);
+    assert.equal(good.ok, true);
+    assert.equal(db.ok && good.ok && good.headHash === db.headHash, true, 'the export ends where the database does');
+
+    const lines = text.trimEnd().split('\n');
+    const edited = lines.map((l, i) => (i === 1 ? l.replace('"actor":"ann"', '"actor":"eve"') : l)).join('\n');
+    const e = verifyAuditExport(edited);
+    assert.equal(e.ok ? 0 : e.fault.seq, 2);
+    const missing = verifyAuditExport([lines[0], lines[2], lines[3]].join('\n'));
+    assert.equal(missing.ok ? '' : missing.fault.problem, AuditProblem.SeqGap);
+    assert.equal(verifyAuditExport('{not json').ok, false);
   });
 });

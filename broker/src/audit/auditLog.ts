@@ -66,6 +66,46 @@ export type AuditVerification =
 /** Rows read per transaction, so verification never holds the write lock for long. */
 export const AUDIT_PAGE_ROWS = 1000;
 
+/** The first problem with `row` given the row before it, or undefined. */
+function checkRow(row: AuditRow, expectedSeq: number, prevHash: string): AuditFault | undefined {
+  if (row.seq !== expectedSeq) {
+    return { seq: row.seq, problem: AuditProblem.SeqGap, message: `row ${row.seq} follows row ${expectedSeq - 1}: rows ${expectedSeq}..${row.seq - 1} are missing` };
+  }
+  if (row.hash !== hashAuditRow(row)) {
+    return { seq: row.seq, problem: AuditProblem.HashMismatch, message: `row ${row.seq} (${row.action} ${row.subject}) does not match its hash: it was changed after it was written` };
+  }
+  if (row.prevHash !== prevHash) {
+    return { seq: row.seq, problem: AuditProblem.ChainBroken, message: `row ${row.seq} does not link to row ${row.seq - 1}: a row was removed, inserted or moved here` };
+  }
+  return undefined;
+}
+
+/**
+ * Checks an export (`exportAudit` JSON lines) on its own, without the
+ * database. Its headHash is what a later chain must still contain at the
+ * same seq for the two to agree.
+ */
+export function verifyAuditExport(text: string): AuditVerification {
+  let prevHash = GENESIS_HASH;
+  let rows = 0;
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  for (const [i, line] of lines.entries()) {
+    let row: AuditRow;
+    try {
+      const o = JSON.parse(line) as Record<string, unknown>;
+      const details = typeof o.detailsCanonical === 'string' ? o.detailsCanonical : canonicalJson(o.details);
+      row = { seq: Number(o.seq), atMs: Number(o.atMs), actor: String(o.actor), action: String(o.action), subject: String(o.subject), details, prevHash: String(o.prevHash), hash: String(o.hash) };
+    } catch {
+      return { ok: false, rows, fault: { seq: rows + 1, problem: AuditProblem.HashMismatch, message: `line ${i + 1} is not a JSON audit row` } };
+    }
+    const fault = checkRow(row, rows + 1, prevHash);
+    if (fault) return { ok: false, rows, fault };
+    prevHash = row.hash;
+    rows++;
+  }
+  return { ok: true, rows, headHash: prevHash };
+}
+
 /** Checks the whole chain and names the first bad row. */
 export async function verifyAudit(store: Store): Promise<AuditVerification> {
   const head = await store.transaction((r) => r.audit.storedHead());
@@ -79,15 +119,8 @@ export async function verifyAudit(store: Store): Promise<AuditVerification> {
     const page = await store.transaction((r) => r.audit.list(expectedSeq - 1, AUDIT_PAGE_ROWS));
     const inRange = page.filter((row) => row.seq <= lastSeq || head === undefined);
     for (const row of inRange) {
-      if (row.seq !== expectedSeq) {
-        return fail(row.seq, AuditProblem.SeqGap, `row ${row.seq} follows row ${expectedSeq - 1}: rows ${expectedSeq}..${row.seq - 1} are missing`);
-      }
-      if (row.hash !== hashAuditRow(row)) {
-        return fail(row.seq, AuditProblem.HashMismatch, `row ${row.seq} (${row.action} ${row.subject}) does not match its hash: it was changed after it was written`);
-      }
-      if (row.prevHash !== prevHash) {
-        return fail(row.seq, AuditProblem.ChainBroken, `row ${row.seq} does not link to row ${row.seq - 1}: a row was removed, inserted or moved here`);
-      }
+      const fault = checkRow(row, expectedSeq, prevHash);
+      if (fault) return { ok: false, rows, fault };
       prevHash = row.hash;
       expectedSeq++;
       rows++;

@@ -92,6 +92,9 @@ test('the CLI runs the whole flow: init, users, keys, service, trust, request, a
     assert.equal((await cli(['audit', 'export', '--out', exported], ops)).code, 0);
     const lines = readFileSync(exported, 'utf8').trim().split('\n');
     assert.ok(lines.some((l) => (JSON.parse(l) as { action: string }).action === 'grant.revoke'));
+    const fromFile = await cli(['audit', 'verify', '--file', exported, '--json']);
+    assert.equal(fromFile.code, 0, fromFile.err);
+    assert.equal((JSON.parse(fromFile.out) as { rows: number }).rows, lines.length, 'an export over HTTP verifies on its own');
 
     // Offline verification of the file, and what it says after tampering.
     assert.equal((await cli(['audit', 'verify', '--db', dbPath])).code, 0);

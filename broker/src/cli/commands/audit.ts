@@ -1,6 +1,7 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { type Command } from 'commander';
-import { exportAudit, verifyAudit, type AuditVerification } from '../../audit/auditLog';
+import { auditRowToJsonLine, exportAudit, verifyAudit, verifyAuditExport, type AuditVerification } from '../../audit/auditLog';
+import { canonicalJson } from '../../audit/canonical';
 import { SqliteStore } from '../../store/sqlite/sqliteStore';
 import { type CliContext, printJson, table } from '../context';
 import { CliError, ExitCode } from '../exitCodes';
@@ -28,6 +29,14 @@ async function withReadonlyStore<T>(path: string, work: (store: SqliteStore) => 
   }
 }
 
+function readExport(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new CliError(ExitCode.Usage, 'KH_USAGE', `cannot read ${path}`, 'pass a file written by `keyhole audit export`');
+  }
+}
+
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
   const audit = program.command('audit').description('the hash-chained audit log (ops, admin)');
   audit
@@ -45,9 +54,14 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .command('verify')
     .description('check the whole chain; names the first bad row')
     .option('--db <path>', 'verify this database file directly (read-only) instead of asking the broker')
+    .option('--file <path>', 'verify an export written by `audit export` on its own')
     .option('--json', 'print JSON')
-    .action(async (o: { db?: string; json?: boolean }, cmd: Command) => {
-      const v: AuditVerification = o.db ? await withReadonlyStore(o.db, verifyAudit) : await ctx.client(cmd).call<AuditVerification>('GET', '/v1/audit/verify');
+    .action(async (o: { db?: string; file?: string; json?: boolean }, cmd: Command) => {
+      const v: AuditVerification = o.file
+        ? verifyAuditExport(readExport(o.file))
+        : o.db
+          ? await withReadonlyStore(o.db, verifyAudit)
+          : await ctx.client(cmd).call<AuditVerification>('GET', '/v1/audit/verify');
       if (o.json) printJson(ctx, v);
       else if (v.ok) ctx.out(`ok: ${v.rows} rows, head ${v.headHash}\n`);
       if (!v.ok) {
@@ -69,7 +83,8 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
         try {
           for (let after = 0; ; ) {
             const rows = await client.call<AuditJson[]>('GET', `/v1/audit?after=${after}&limit=${PAGE}`);
-            for (const r of rows) writeSync(fd, JSON.stringify(r) + '\n');
+            // The same line format as a direct export, so either can be checked with `audit verify --file`.
+            for (const r of rows) writeSync(fd, auditRowToJsonLine({ ...r, details: canonicalJson(r.details) }) + '\n');
             n += rows.length;
             const last = rows[rows.length - 1];
             if (!last || rows.length < PAGE) break;
