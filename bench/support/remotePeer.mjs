@@ -6,11 +6,15 @@ import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export async function startRemotePeer(trustPath, service = 'bench') {
-  const child = spawn(process.execPath, [join(here, 'peer-process.mjs'), trustPath, service], { stdio: ['pipe', 'pipe', 'inherit'] });
+// options.heartbeatIntervalMs: see startPeer; heartbeats arrive in `heartbeats`.
+export async function startRemotePeer(trustPath, service = 'bench', options = {}) {
+  const args = [join(here, 'peer-process.mjs'), trustPath, service];
+  if (options.heartbeatIntervalMs) args.push(String(options.heartbeatIntervalMs));
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   child.unref();
   const lines = createInterface({ input: child.stdout });
   const statuses = [];
+  const heartbeats = [];
   let counts;
   let resolveUrl;
   const urlReady = new Promise((r) => (resolveUrl = r));
@@ -18,12 +22,15 @@ export async function startRemotePeer(trustPath, service = 'bench') {
     const m = JSON.parse(l);
     if (m.url) resolveUrl(m.url);
     if (m.status) statuses.push(m.status);
+    if (m.heartbeat) heartbeats.push(m.heartbeat);
     if (m.counts) counts = m.counts;
   });
   const url = await urlReady;
   const send = (o) => child.stdin.write(JSON.stringify(o) + '\n');
   return {
     url,
+    statuses,
+    heartbeats,
     setProbe: (probe) => send({ setProbe: probe }),
     removeProbe: (id) => send({ removeProbe: id }),
     async waitStatus(probeId, state) {

@@ -1,0 +1,66 @@
+// Memory over many snapshots: the agent at unlimited rates (every call is a
+// snapshot) with the default debuggerResetEvaluations, heap and RSS after
+// forced GC at each checkpoint. Goal: flat, growth <= 5 MB from the first
+// checkpoint (after warm-up) to the last. When RSS grows past the goal, a
+// second run with a smaller debuggerResetEvaluations shows whether the
+// agent's periodic Debugger reset bounds it.
+//
+//   node bench/memory.mjs [--quick] [--snapshots=N] [--reset=N] [--compare-snapshots=N]
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { runChildJson } from './support/child.mjs';
+import { benchArgs } from './support/rounds.mjs';
+import { fmt, table } from './support/stats.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const flag = (name, dflt) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
+const { quick } = benchArgs(argv);
+const snapshots = flag('snapshots', quick ? 10_000 : 100_000);
+const every = snapshots / 10;
+/** debuggerResetEvaluations of the comparison run (the default is 20000; 2 evaluations per snapshot). */
+const compareReset = flag('reset', 2000);
+/** The comparison run is shorter: growth per 10k snapshots is what it must show. */
+const compareSnapshots = flag('compare-snapshots', quick ? 10_000 : 30_000);
+const GOAL_MB = 5;
+
+async function one(n, reset) {
+  const args = [n, n / 10];
+  if (reset) args.push(reset);
+  return runChildJson(join(here, 'workloads', 'memory-child.mjs'), args, { nodeArgs: ['--expose-gc'], timeoutMs: 15 * 60_000 });
+}
+
+function describe(r) {
+  const cps = r.checkpoints;
+  const first = cps[0];
+  const last = cps[cps.length - 1];
+  const per10k = (x) => ((last[x] - first[x]) / (last.snapshots - first.snapshots)) * 10_000;
+  return {
+    rows: cps.map((c) => [String(c.snapshots), String(c.received), fmt(c.seconds), c.heapMB.toFixed(2), c.rssMB.toFixed(1), c.externalMB.toFixed(2)]),
+    heapGrowth: last.heapMB - first.heapMB,
+    rssGrowth: last.rssMB - first.rssMB,
+    heapPer10k: per10k('heapMB'),
+    rssPer10k: per10k('rssMB'),
+    line: `growth from ${first.snapshots} to ${last.snapshots} snapshots: heap ${fmt(last.heapMB - first.heapMB)} MB (${fmt(per10k('heapMB'))} MB per 10k), RSS ${fmt(last.rssMB - first.rssMB)} MB (${fmt(per10k('rssMB'))} MB per 10k); snapshots captured ${r.captured}, dropped frames ${r.dropped}`,
+  };
+}
+
+export async function runMemory() {
+  const header = ['snapshots', 'received by peer', 's', 'heapUsed MB', 'RSS MB', 'external MB'];
+  process.stderr.write(`memory: ${snapshots} snapshots, default debuggerResetEvaluations\n`);
+  const main = describe(await one(snapshots));
+  const parts = [`## Memory over ${snapshots} snapshots (unlimited rates, default debuggerResetEvaluations = 20000), forced GC at each checkpoint`, '', table(header, main.rows), '', main.line];
+  const summary = [
+    { bench: 'memory', metric: `heap growth over ${snapshots} snapshots (MB)`, value: main.heapGrowth, goal: `<= ${GOAL_MB}` },
+    { bench: 'memory', metric: `RSS growth over ${snapshots} snapshots (MB)`, value: main.rssGrowth, goal: `<= ${GOAL_MB}` },
+  ];
+  if (main.rssGrowth > GOAL_MB || main.heapGrowth > GOAL_MB) {
+    process.stderr.write(`memory: growth above ${GOAL_MB} MB; comparison run with debuggerResetEvaluations = ${compareReset}\n`);
+    const cmp = describe(await one(compareSnapshots, compareReset));
+    parts.push('', `### Same, ${compareSnapshots} snapshots with debuggerResetEvaluations = ${compareReset} (does the reset bound it?)`, '', table(header, cmp.rows), '', cmp.line);
+    summary.push({ bench: 'memory', metric: `heap growth per 10k snapshots, reset ${compareReset} vs default (MB)`, value: cmp.heapPer10k, goal: `default: ${fmt(main.heapPer10k)}` });
+  }
+  return { text: parts.join('\n'), summary };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log((await runMemory()).text);
