@@ -30,6 +30,6 @@ export { ExitCode } from './cli/exitCodes';
 export { EventBus, type BrokerEvent, type BrokerEventListener } from './events';
 export { ProbeService, PROBE_LIMITS, activeProbes, type ProbeInput } from './probes/probeService';
 export { KillSwitchService, GLOBAL_SCOPE, activeKillSwitch } from './probes/killSwitch';
-export { compileScopeGlob, inScope, normaliseProbePath } from './probes/scopeGlob';
+export { compileScopeGlob, inScope, normaliseProbePath } from '@keyhole/protocol';
 export { SnapshotService, SNAPSHOT_LIMITS, type AcceptResult } from './snapshots/snapshotService';
 export { probeMessage, ProbeStatusTracker } from './gateway/captureRouter';

@@ -22,3 +22,4 @@ export {
   type DecodeResult,
   type FrameData,
 } from './framing';
+export { compileScopeGlob, inScope, normaliseProbePath } from './scopeGlob';

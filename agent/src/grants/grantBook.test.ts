@@ -4,7 +4,7 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { pb } from '@keyhole/protocol';
 import { GrantBook, CLOCK_SKEW_MS } from './grantBook';
 import { parseTrustFile } from './trustFile';
-import { compileScopeGlob, inScope } from './scopeGlob';
+import { compileScopeGlob, inScope } from '@keyhole/protocol';
 
 const NOW = 1_800_000_000_000;
 const keys = Object.fromEntries(['ann', 'bob', 'dev', 'eve'].map((id) => [id, generateKeyPairSync('ed25519')])) as Record<string, { publicKey: KeyObject; privateKey: KeyObject }>;

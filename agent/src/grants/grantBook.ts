@@ -1,7 +1,6 @@
 import { verify } from 'node:crypto';
-import { pb } from '@keyhole/protocol';
+import { inScope, pb } from '@keyhole/protocol';
 import type { Authorization, GrantAuthority } from './authority';
-import { inScope } from './scopeGlob';
 import type { TrustPolicy } from './trustFile';
 
 /**

@@ -15,7 +15,7 @@ import { type Principal } from '../identity/principal';
 import { type GrantKind, type GrantRecord, type ProbeRecord } from '../store/records';
 import { type ProbeFilter, type Repositories, type Store } from '../store/store';
 import { activeKillSwitch } from './killSwitch';
-import { inScope } from './scopeGlob';
+import { inScope } from '@keyhole/protocol';
 
 export const PROBE_LIMITS = {
   maxPathLength: 1024,

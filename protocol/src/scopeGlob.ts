@@ -1,21 +1,21 @@
-/**
- * Grant scope globs, matched the way the agent matches them
- * (agent/src/grants/scopeGlob.ts; the broker may not import the agent, so
- * the rule is mirrored here and both test the same cases; it belongs in
- * @keyhole/protocol). The broker's check only refuses early with a clear
- * message; the agent's check is the one that counts.
- *
- * A glob matches the whole path or a tail of it that starts at a segment
- * boundary: `src/**` covers `/home/dev/shop/src/a.ts` and `src/a.ts`, never
- * `mysrc/a.ts`. `*` and `?` stay inside one segment; `**` spans segments.
- */
 import { posix } from 'node:path';
 
+/**
+ * One rule for both sides: the broker refuses out-of-scope probes early with
+ * a clear message, and the agent's check (the one that counts) uses the same
+ * code, so they can never disagree.
+ *
+ * Grant scopes are globs over the developer's paths: `src/orders/**`,
+ * `src/*.ts`, `**\/handler.ts`. A glob matches when it matches the whole
+ * path or a tail of it that starts at a segment boundary, so `src/**` covers
+ * `/home/dev/shop/src/a.ts` and `src/a.ts` alike, but never `mysrc/a.ts`.
+ * `*` and `?` stay inside one segment; `**` spans segments.
+ */
 export function compileScopeGlob(glob: string): RegExp {
   const g = glob.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
   let re = '';
   for (let i = 0; i < g.length; i++) {
-    const c = g[i] ?? '';
+    const c = g[i]!;
     if (c === '*') {
       if (g[i + 1] === '*') {
         const slash = g[i + 2] === '/';
@@ -28,7 +28,7 @@ export function compileScopeGlob(glob: string): RegExp {
   return new RegExp(`(?:^|/)${re}$`);
 }
 
-/** Normalises a developer path; undefined when it climbs out with `..`. */
+/** Normalises a developer path; refuses traversal that would escape a scope. */
 export function normaliseProbePath(path: string): string | undefined {
   const p = posix.normalize(path.replace(/\\/g, '/'));
   if (p.split('/').includes('..')) return undefined;
