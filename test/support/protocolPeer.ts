@@ -103,12 +103,17 @@ export class ProtocolPeer {
     const ready = this.connections.shift();
     if (ready) return Promise.resolve(ready);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no agent connected')), timeoutMs);
-      this.waiting.push((c) => {
+      const take = (c: AgentConnection): void => {
         clearTimeout(timer);
         this.connections.splice(this.connections.indexOf(c), 1);
         resolve(c);
-      });
+      };
+      // A waiter that timed out must not swallow the next agent that connects.
+      const timer = setTimeout(() => {
+        this.waiting = this.waiting.filter((w) => w !== take);
+        reject(new Error('no agent connected'));
+      }, timeoutMs);
+      this.waiting.push(take);
     });
   }
 
