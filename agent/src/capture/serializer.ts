@@ -32,14 +32,15 @@ import { expandArray, expandArrayBuffer, expandKeyed, expandTypedArray, type Exp
 import {
   anonymousObjectText,
   boxedValue,
+  classNameIn,
   classNameOf,
   dateValue,
   functionValue,
   kindOf,
   leaf,
   numberText,
+  nonProxyKind,
   numericValue,
-  objectKind,
   proxyValue,
   regExpValue,
   symbolValue,
@@ -76,9 +77,17 @@ export function serializeVariables(holder: object, ctx: SerializeContext): { var
   }
 }
 
+/** Depth-0 values remembered per capture for reuse (serializerContext.ts ReusedValues). Default 32. */
+export const MAX_REUSED_VALUES = 32;
+
 const valueAt: ValueSerializer = (value, depth, ctx) => {
   const stop = ctx.budget.spend();
   if (stop !== undefined) return { kind: kindOf(value), cut: { reason: stop, originalSize: typeof value === 'string' ? value.length : 0 } };
+  if (depth === 0 && typeof value === 'object' && value !== null) return topLevelObject(value, ctx);
+  return describeCharged(value, depth, ctx);
+};
+
+function describeCharged(value: unknown, depth: number, ctx: SerializeContext): pb.Value.$Properties {
   let v: pb.Value.$Properties;
   try {
     v = describe(value, depth, ctx);
@@ -88,7 +97,32 @@ const valueAt: ValueSerializer = (value, depth, ctx) => {
   }
   ctx.budget.charge(VALUE_OVERHEAD_BYTES + (v.text?.length ?? 0) + (v.className?.length ?? 0));
   return v;
-};
+}
+
+/**
+ * An object at depth 0: the value made for it earlier in this capture when
+ * there is one and its bytes still fit the budget (they are charged again:
+ * the snapshot carries it twice), else serialized and remembered.
+ */
+function topLevelObject(obj: object, ctx: SerializeContext): pb.Value.$Properties {
+  const reused = ctx.reused;
+  const objects = reused.objects;
+  for (let i = 0; i < objects.length; i++) {
+    if (objects[i] !== obj) continue;
+    const bytes = reused.bytes[i]!;
+    if (ctx.budget.bytesUsed + bytes > ctx.limits.maxBytes) break;
+    ctx.budget.charge(bytes);
+    return reused.values[i]!;
+  }
+  const before = ctx.budget.bytesUsed;
+  const v = describeCharged(obj, 0, ctx);
+  if (objects.length < MAX_REUSED_VALUES) {
+    append(objects, obj);
+    append(reused.values, v);
+    append(reused.bytes, ctx.budget.bytesUsed - before);
+  }
+  return v;
+}
 
 function reportInternal(err: unknown, ctx: SerializeContext): void {
   // Only the error's class: its message may quote user data.
@@ -119,16 +153,17 @@ function describe(value: unknown, depth: number, ctx: SerializeContext): pb.Valu
   }
 }
 
-function onPath(obj: object, ctx: SerializeContext): boolean {
+/** Whether `obj` is one of the objects being expanded above `depth` (ctx.path[0..depth-1]). */
+function onPath(obj: object, depth: number, ctx: SerializeContext): boolean {
   const path = ctx.path;
-  for (let i = 0; i < path.length; i++) if (path[i] === obj) return true;
+  for (let i = 0; i < depth; i++) if (path[i] === obj) return true;
   return false;
 }
 
 function objectValue(obj: object, depth: number, ctx: SerializeContext): pb.Value.$Properties {
-  const className = classNameOf(obj);
-  if (onPath(obj, ctx)) return leaf(pb.ValueKind.CYCLE, '[Circular]', className);
-  const kind = objectKind(obj);
+  const className = classNameIn(obj, ctx);
+  if (onPath(obj, depth, ctx)) return leaf(pb.ValueKind.CYCLE, '[Circular]', className);
+  const kind = nonProxyKind(obj);
   switch (kind) {
     case pb.ValueKind.DATE:
       return dateValue(obj, className);
@@ -146,23 +181,15 @@ function objectValue(obj: object, depth: number, ctx: SerializeContext): pb.Valu
       break;
   }
   if (kind === pb.ValueKind.OBJECT && isBoxedPrimitive(obj)) return boxedValue(obj, className, ctx);
-  const head = containerHead(obj, kind, className, ctx);
-  const value = head.value;
+  const size = containerSize(obj, kind);
+  const value = kind === pb.ValueKind.ERROR ? errorHead(obj, className, ctx) : leaf(kind, containerText(obj, kind, className, size), className);
   if (depth >= ctx.limits.maxDepth) {
-    value.cut = { reason: pb.CutReason.DEPTH, originalSize: head.size };
+    value.cut = { reason: pb.CutReason.DEPTH, originalSize: size };
     return value;
   }
-  const mark = ctx.path.length;
-  append(ctx.path, obj);
-  let expansion: Expansion;
-  try {
-    expansion = expand(obj, kind, head.size, depth + 1, ctx);
-  } finally {
-    ctx.path.length = mark;
-  }
-  if (expansion.properties) value.properties = expansion.properties;
-  if (expansion.entries) value.entries = expansion.entries;
-  if (expansion.cut) value.cut = expansion.cut;
+  // path[depth] is this object while its children (at depth + 1) are serialized.
+  ctx.path[depth] = obj;
+  expand(obj, kind, size, depth + 1, ctx, value);
   return value;
 }
 
@@ -177,32 +204,39 @@ function otherValue(obj: object, className: string): pb.Value.$Properties {
   return leaf(pb.ValueKind.OTHER, `${className || 'DataView'}(${size})`, className);
 }
 
-interface Head {
-  readonly value: pb.Value.$Properties;
-  /** Items or entries the container holds; 0 where counting would cost (plain objects). */
-  readonly size: number;
-}
-
-function sized(kind: pb.ValueKind, label: string, size: number, className: string): Head {
-  return { value: leaf(kind, `${label}(${size})`, className), size };
-}
-
-function containerHead(obj: object, kind: pb.ValueKind, className: string, ctx: SerializeContext): Head {
+/** Items, entries or bytes a container holds; 0 where counting would cost (plain objects, errors). */
+function containerSize(obj: object, kind: pb.ValueKind): number {
   switch (kind) {
     case pb.ValueKind.ARRAY:
-      return sized(kind, className || 'Array', (obj as unknown[]).length, className);
+      return (obj as unknown[]).length;
     case pb.ValueKind.TYPED_ARRAY:
-      return sized(kind, className || 'TypedArray', typedArrayLength(obj), className);
+      return typedArrayLength(obj);
     case pb.ValueKind.ARRAY_BUFFER:
-      return sized(kind, className || 'ArrayBuffer', arrayBufferByteLength(obj), className);
+      return arrayBufferByteLength(obj);
     case pb.ValueKind.MAP:
-      return sized(kind, className || 'Map', mapSize(obj), className);
+      return mapSize(obj);
     case pb.ValueKind.SET:
-      return sized(kind, className || 'Set', setSize(obj), className);
-    case pb.ValueKind.ERROR:
-      return { value: errorHead(obj, className, ctx), size: 0 };
+      return setSize(obj);
     default:
-      return { value: leaf(kind, className || anonymousObjectText(obj), className), size: 0 };
+      return 0;
+  }
+}
+
+/** The one-line text of a container: `Label(size)`, or the class name of a plain object. */
+function containerText(obj: object, kind: pb.ValueKind, className: string, size: number): string {
+  switch (kind) {
+    case pb.ValueKind.ARRAY:
+      return `${className || 'Array'}(${size})`;
+    case pb.ValueKind.TYPED_ARRAY:
+      return `${className || 'TypedArray'}(${size})`;
+    case pb.ValueKind.ARRAY_BUFFER:
+      return `${className || 'ArrayBuffer'}(${size})`;
+    case pb.ValueKind.MAP:
+      return `${className || 'Map'}(${size})`;
+    case pb.ValueKind.SET:
+      return `${className || 'Set'}(${size})`;
+    default:
+      return className || anonymousObjectText(obj);
   }
 }
 
@@ -214,30 +248,39 @@ function errorHead(err: object, className: string, ctx: SerializeContext): pb.Va
   const messageSlot = lookupData(err, 'message');
   const message = messageSlot.kind === 'data' && typeof messageSlot.value === 'string' && messageSlot.value ? maskString(messageSlot.value, ctx) : undefined;
   const value = leaf(pb.ValueKind.ERROR, message ? `${name.text}: ${message.text}` : name.text, className);
-  const masked = name.masked;
+  const masked: string[] = [];
+  for (let i = 0; i < name.masked.length; i++) append(masked, name.masked[i]!);
   if (message) for (let i = 0; i < message.masked.length; i++) append(masked, message.masked[i]!);
   if (masked.length) value.masked = masked;
   return value;
 }
 
-function expand(obj: object, kind: pb.ValueKind, size: number, depth: number, ctx: SerializeContext): Expansion {
+/** Fills in the children of `value` (properties or entries) and its cut. */
+function expand(obj: object, kind: pb.ValueKind, size: number, depth: number, ctx: SerializeContext, value: pb.Value.$Properties): void {
+  let expansion: Expansion;
   switch (kind) {
     case pb.ValueKind.ARRAY:
-      return expandArray(obj as unknown[], depth, ctx, valueAt);
+      expansion = expandArray(obj as unknown[], depth, ctx, valueAt);
+      break;
     case pb.ValueKind.TYPED_ARRAY:
-      return expandTypedArray(obj as ArrayLike<unknown>, size, depth, ctx, valueAt);
+      expansion = expandTypedArray(obj as ArrayLike<unknown>, size, depth, ctx, valueAt);
+      break;
     case pb.ValueKind.ARRAY_BUFFER:
-      return expandArrayBuffer(obj as ArrayBufferLike, size, depth, ctx, valueAt);
+      expansion = expandArrayBuffer(obj as ArrayBufferLike, size, depth, ctx, valueAt);
+      break;
     case pb.ValueKind.MAP:
     case pb.ValueKind.SET:
-      return expandKeyed(obj, size, isSet(obj), depth, ctx, valueAt);
+      expansion = expandKeyed(obj, size, isSet(obj), depth, ctx, valueAt);
+      break;
     default: {
       const list = ownProperties(obj, depth, ctx, valueAt);
-      const out: Expansion = {};
-      if (list.properties.length) out.properties = list.properties;
+      if (list.properties.length) value.properties = list.properties;
       const cut = containerCut(undefined, 0, false, list, ctx.limits.maxProperties);
-      if (cut) out.cut = cut;
-      return out;
+      if (cut) value.cut = cut;
+      return;
     }
   }
+  if (expansion.properties) value.properties = expansion.properties;
+  if (expansion.entries) value.entries = expansion.entries;
+  if (expansion.cut) value.cut = expansion.cut;
 }

@@ -6,14 +6,7 @@
  * looked up on it).
  */
 import { pb } from '@keyhole/protocol';
-import {
-  append,
-  bytesOf,
-  mapEntries,
-  ownSlot,
-  setValues,
-  type EntryCursor,
-} from './intrinsics';
+import { ABSENT_PROPERTY, append, bytesOf, mapEntries, readOwn, setValues, type EntryCursor } from './intrinsics';
 import { PROPERTY_OVERHEAD_BYTES, type SerializeContext } from './serializerContext';
 import { kindOf } from './serializerLeaves';
 import { maskName, maskedByName } from './serializerMasking';
@@ -23,21 +16,6 @@ export interface Expansion {
   properties?: pb.Property.$Properties[];
   entries?: pb.MapEntry.$Properties[];
   cut?: pb.Cut.$Properties;
-}
-
-function isArrayIndexKey(key: string | symbol): boolean {
-  if (typeof key !== 'string' || key.length === 0 || key.length > 10) return false;
-  if (key.length > 1 && key[0] === '0') return false;
-  for (let i = 0; i < key.length; i++) {
-    const c = key[i]!;
-    if (c < '0' || c > '9') return false;
-  }
-  // Indices stop at 2**32 - 2; equal-length digit strings compare like numbers.
-  return key.length < 10 || key < '4294967295';
-}
-
-function skipArrayKey(key: string | symbol): boolean {
-  return key === 'length' || isArrayIndexKey(key);
 }
 
 function finish(properties: pb.Property.$Properties[], cut: pb.Cut.$Properties | undefined): Expansion {
@@ -58,15 +36,19 @@ export function expandArray(arr: unknown[], depth: number, ctx: SerializeContext
   const shown = length < ctx.limits.maxCollectionItems ? length : ctx.limits.maxCollectionItems;
   const properties: pb.Property.$Properties[] = [];
   let stoppedBy: pb.CutReason | undefined;
+  let present = 0;
   for (let i = 0; i < shown; i++) {
     if ((stoppedBy = ctx.budget.exhausted) !== undefined) break;
-    const slot = ownSlot(arr, i);
-    if (slot.kind !== 'absent') append(properties, indexedPropertyOf(arr, i, slot, depth, ctx, serialize));
+    const item = readOwn(arr, i);
+    if (item === ABSENT_PROPERTY) continue;
+    present++;
+    append(properties, indexedPropertyOf(i, item, depth, ctx, serialize));
   }
   if (stoppedBy !== undefined || length > ctx.limits.maxCollectionItems) {
     return finish(properties, containerCut(stoppedBy, length, length > ctx.limits.maxCollectionItems));
   }
-  const extra = ownProperties(arr, depth, ctx, serialize, skipArrayKey);
+  // Every own index key was met above (all are below length): skip that many keys, then `length`.
+  const extra = ownProperties(arr, depth, ctx, serialize, present);
   for (let i = 0; i < extra.properties.length; i++) append(properties, extra.properties[i]!);
   return finish(properties, containerCut(undefined, length, false, extra, ctx.limits.maxProperties));
 }

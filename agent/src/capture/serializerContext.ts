@@ -8,6 +8,9 @@ import { pb } from '@keyhole/protocol';
 import type { Redactor } from '../redact/redactor';
 import type { CaptureLimits } from './limits';
 import { append, monotonicNow } from './intrinsics';
+import { cleanNamesOf, type CleanNameCache, type MaskedName } from './serializerNameCache';
+
+export type { MaskedName } from './serializerNameCache';
 
 /** Stable codes of the errors a capture records as data. */
 export const SerializeErrorCode = {
@@ -84,12 +87,28 @@ export class CaptureBudget {
   }
 }
 
-/** A property name after masking, cached per capture because names repeat across objects. */
-export interface MaskedName {
-  readonly text: string;
-  readonly masked: readonly string[];
-  /** The sensitive kind the name denotes (redactor.sensitiveName), if any. */
-  readonly sensitive: string | undefined;
+/**
+ * Class names by prototype, for this capture only: nothing can change a
+ * prototype's `constructor` or its `name` while the capture runs (no user
+ * code runs), but between captures anything can. Parallel lists, scanned
+ * linearly: a capture meets a handful of prototypes.
+ */
+export interface ClassNameCache {
+  readonly prototypes: object[];
+  readonly names: string[];
+}
+
+/**
+ * Top-level values (depth 0: variables and `this`) already serialized in this
+ * capture, by identity. The same request object is often a variable of several
+ * frames; at depth 0 its serialization depends on nothing but the object (no
+ * ancestors, so no cycle marker differs), so the second time it is the same
+ * value again, and its bytes are charged again.
+ */
+export interface ReusedValues {
+  readonly objects: object[];
+  readonly values: pb.Value.$Properties[];
+  readonly bytes: number[];
 }
 
 export interface SerializeContext {
@@ -102,10 +121,20 @@ export interface SerializeContext {
   readonly errorLog: CaptureErrorLog;
   /** Byte and time budgets shared by the whole capture. */
   readonly budget: CaptureBudget;
-  /** Serializer bookkeeping: objects being expanded, outermost first (a reference back is a cycle). */
+  /**
+   * Serializer bookkeeping: the objects being expanded, by depth (path[d] is
+   * the ancestor at depth d; entries at or past the current depth are stale
+   * and never read). A reference back to an ancestor is a cycle.
+   */
   readonly path: object[];
-  /** Serializer bookkeeping: names already masked in this capture (null prototype). */
+  /** Serializer bookkeeping: names masked in this capture whose masking changed them (null prototype). */
   readonly nameCache: Record<string, MaskedName>;
+  /** Serializer bookkeeping: names the redactor left unchanged, shared by the captures of one redactor. */
+  readonly cleanNames: CleanNameCache;
+  /** Serializer bookkeeping: class names by prototype. */
+  readonly classNames: ClassNameCache;
+  /** Serializer bookkeeping: depth-0 values to reuse. */
+  readonly reused: ReusedValues;
 }
 
 export function createSerializeContext(limits: CaptureLimits, redactor: Redactor, now: () => number = monotonicNow): SerializeContext {
@@ -119,6 +148,9 @@ export function createSerializeContext(limits: CaptureLimits, redactor: Redactor
     budget: new CaptureBudget(limits, now, errorLog),
     path: [],
     nameCache: Object.create(null) as Record<string, MaskedName>,
+    cleanNames: cleanNamesOf(redactor),
+    classNames: { prototypes: [], names: [] },
+    reused: { objects: [], values: [], bytes: [] },
   };
 }
 

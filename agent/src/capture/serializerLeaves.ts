@@ -5,6 +5,7 @@
  */
 import { pb } from '@keyhole/protocol';
 import {
+  append,
   ArrayIsArray,
   dateIso,
   dateTime,
@@ -23,9 +24,10 @@ import {
   isTypedArray,
   isWeakMap,
   isWeakSet,
+  hasOwn,
   lookupData,
-  ownSlot,
   prototypeOf,
+  readOwn,
   regExpFlags,
   regExpSource,
   symbolDescription,
@@ -62,7 +64,11 @@ export function kindOf(value: unknown): pb.ValueKind {
 
 /** The kind of a non-null object. */
 export function objectKind(obj: object): pb.ValueKind {
-  if (isProxy(obj)) return pb.ValueKind.PROXY;
+  return isProxy(obj) ? pb.ValueKind.PROXY : nonProxyKind(obj);
+}
+
+/** The kind of a non-null object known not to be a Proxy; the commonest kinds are tested first. */
+export function nonProxyKind(obj: object): pb.ValueKind {
   if (ArrayIsArray(obj)) return pb.ValueKind.ARRAY;
   if (isTypedArray(obj)) return pb.ValueKind.TYPED_ARRAY;
   if (isArrayBuffer(obj) || isSharedArrayBuffer(obj)) return pb.ValueKind.ARRAY_BUFFER;
@@ -79,8 +85,8 @@ export function objectKind(obj: object): pb.ValueKind {
 
 /** A function's own `name` when it is a data property holding a string, else ''. */
 function functionName(fn: object): string {
-  const slot = ownSlot(fn, 'name');
-  return slot.kind === 'data' && typeof slot.value === 'string' ? slot.value : '';
+  const name = readOwn(fn, 'name');
+  return typeof name === 'string' ? name : '';
 }
 
 /**
@@ -92,6 +98,30 @@ export function classNameOf(obj: object): string {
   const ctor = lookupData(obj, 'constructor');
   if (ctor.kind !== 'data' || typeof ctor.value !== 'function' || isProxy(ctor.value)) return '';
   return functionName(ctor.value);
+}
+
+/** Prototypes whose class names one capture remembers; past this many, names are looked up each time. Default 32. */
+export const MAX_CACHED_PROTOTYPES = 32;
+
+/**
+ * classNameOf, remembered per prototype for the capture. An object with an
+ * own `constructor` (a prototype itself, or a shadowing field) is looked up
+ * in full; any other takes its name from its prototype's chain, which cannot
+ * change while the capture runs.
+ */
+export function classNameIn(obj: object, ctx: SerializeContext): string {
+  if (hasOwn(obj, 'constructor')) return classNameOf(obj);
+  const proto = prototypeOf(obj);
+  if (proto === null) return '';
+  const cache = ctx.classNames;
+  const prototypes = cache.prototypes;
+  for (let i = 0; i < prototypes.length; i++) if (prototypes[i] === proto) return cache.names[i]!;
+  const name = isProxy(proto) ? '' : classNameOf(proto);
+  if (prototypes.length < MAX_CACHED_PROTOTYPES) {
+    append(prototypes, proto);
+    append(cache.names, name);
+  }
+  return name;
 }
 
 /** One-line text for an object whose class name is unknown. */
@@ -138,7 +168,7 @@ export function symbolValue(sym: symbol, ctx: SerializeContext): pb.Value.$Prope
 export function functionValue(fn: object, ctx: SerializeContext): pb.Value.$Properties {
   const name = cutText(functionName(fn), ctx.limits.maxStringLength);
   const text = isClassConstructor(fn) ? (name ? `class ${name}` : 'class (anonymous)') : name || '(anonymous)';
-  return leaf(pb.ValueKind.FUNCTION, text, classNameOf(fn));
+  return leaf(pb.ValueKind.FUNCTION, text, classNameIn(fn, ctx));
 }
 
 export function proxyValue(value: object | ((...a: never[]) => unknown)): pb.Value.$Properties {

@@ -10,6 +10,7 @@ import { pb } from '@keyhole/protocol';
 import { DROPPED_TEXT, maskedText, type MaskResult } from '../redact/redactor';
 import { ArrayIsArray, addToSet, append, charCodeAt, sliceString } from './intrinsics';
 import { reportError, SerializeErrorCode, type MaskedName, type SerializeContext } from './serializerContext';
+import { cleanName, rememberIfClean } from './serializerNameCache';
 
 /** Characters past maxStringLength that are masked too, so PII crossing the cut is recognised. Default 256. */
 export const MASK_LOOKAHEAD = 256;
@@ -49,8 +50,12 @@ function runMaskText(text: string, ctx: SerializeContext): MaskResult | undefine
   }
 }
 
-/** Records kinds on the capture and returns them as a fresh list for Value.masked. */
+/** Returned for "nothing masked"; frozen, so that no caller can add to it by mistake. */
+const NOTHING_MASKED: string[] = Object.freeze([]) as unknown as string[];
+
+/** Records kinds on the capture and returns them as a fresh list for Value.masked (a shared empty one when none). */
 function noteMasked(kinds: readonly string[], ctx: SerializeContext): string[] {
+  if (kinds.length === 0) return NOTHING_MASKED;
   const out: string[] = [];
   for (let i = 0; i < kinds.length; i++) {
     const kind = kinds[i];
@@ -98,9 +103,12 @@ function sensitiveKind(name: string, ctx: SerializeContext): string | undefined 
 /**
  * A property, variable or Map-key name: masked like any text (an object keyed
  * by email addresses must not leak them), cut to maxStringLength, and looked
- * up by redactor.sensitiveName. Cached per capture.
+ * up by redactor.sensitiveName. Names masking left unchanged are remembered
+ * across captures (serializerNameCache.ts), the others for this capture.
  */
 export function maskName(name: string, ctx: SerializeContext): MaskedName {
+  const clean = cleanName(ctx.cleanNames, name);
+  if (clean !== undefined) return clean;
   const cached = ctx.nameCache[name];
   if (cached !== undefined) {
     noteMasked(cached.masked, ctx);
@@ -108,12 +116,13 @@ export function maskName(name: string, ctx: SerializeContext): MaskedName {
   }
   const m = maskString(name, ctx);
   const window = name.length > ctx.limits.maxStringLength + MASK_LOOKAHEAD ? sliceString(name, 0, ctx.limits.maxStringLength + MASK_LOOKAHEAD) : name;
+  const sensitive = sensitiveKind(window, ctx);
   const entry: MaskedName = {
     text: m.cut ? m.text + NAME_CUT_MARK : m.text,
     masked: m.masked,
-    sensitive: sensitiveKind(window, ctx),
+    sensitive,
   };
-  ctx.nameCache[name] = entry;
+  if (!rememberIfClean(ctx.cleanNames, name, entry, sensitive === DROPPED_KIND)) ctx.nameCache[name] = entry;
   return entry;
 }
 
@@ -126,14 +135,36 @@ export function maskedByName(kind: pb.ValueKind, sensitive: string, ctx: Seriali
   };
 }
 
-/** Adds masked kinds found in a name to the value it names. */
-export function mergeMasked(value: pb.Value.$Properties, kinds: readonly string[]): void {
-  if (kinds.length === 0) return;
-  const list = value.masked ?? (value.masked = []);
+/**
+ * The value with the kinds masked in its name added. A new value when there
+ * are any: values are never changed once made, because a depth-0 value can
+ * be reused elsewhere in the capture.
+ */
+export function withNameMasked(value: pb.Value.$Properties, kinds: readonly string[]): pb.Value.$Properties {
+  if (kinds.length === 0) return value;
+  const list: string[] = [];
+  const own = value.masked;
+  if (own) for (let i = 0; i < own.length; i++) append(list, own[i]!);
   for (let i = 0; i < kinds.length; i++) {
     const kind = kinds[i]!;
     let present = false;
     for (let j = 0; j < list.length; j++) if (list[j] === kind) present = true;
     if (!present) append(list, kind);
   }
+  const out = copyValue(value);
+  out.masked = list;
+  return out;
+}
+
+/** A shallow copy of a value the serializer made (own data fields only). */
+export function copyValue(value: pb.Value.$Properties): pb.Value.$Properties {
+  const out: pb.Value.$Properties = {};
+  if (value.kind !== undefined) out.kind = value.kind;
+  if (value.text !== undefined) out.text = value.text;
+  if (value.className !== undefined) out.className = value.className;
+  if (value.properties !== undefined) out.properties = value.properties;
+  if (value.entries !== undefined) out.entries = value.entries;
+  if (value.cut !== undefined) out.cut = value.cut;
+  if (value.masked !== undefined) out.masked = value.masked;
+  return out;
 }

@@ -6,33 +6,40 @@
  */
 import { pb } from '@keyhole/protocol';
 import { stackReadIsSafe } from './errorStack';
-import { append, ownKeys, ownSlot, type OwnSlot } from './intrinsics';
+import { ABSENT_PROPERTY, append, GETTER_SETTER, isNotData, ownKeys, readOwn, SETTER_ONLY } from './intrinsics';
 import { PROPERTY_OVERHEAD_BYTES, reportError, SerializeErrorCode, type SerializeContext } from './serializerContext';
 import { getterValue, kindOf, leaf, symbolText, UNREAD_STACK } from './serializerLeaves';
-import { maskedByName, maskName, mergeMasked } from './serializerMasking';
+import { maskedByName, maskName, withNameMasked } from './serializerMasking';
 
 /** Serializes a child value at a depth; the dispatcher in serializer.ts. */
 export type ValueSerializer = (value: unknown, depth: number, ctx: SerializeContext) => pb.Value.$Properties;
 
-/** The slot of `key`, or a marker when reading it could run user code (a lazily formatted stack) or failed. */
-function readSlot(holder: object, key: string | symbol, ctx: SerializeContext): OwnSlot | 'unread-stack' | 'unreadable' {
-  if (key === 'stack' && !stackReadIsSafe(holder)) return 'unread-stack';
+/** readSlot's markers besides intrinsics' NotData: a lazily formatted stack, a property that threw. */
+const UNREAD_STACK_SLOT: { readonly notRead: 'stack' } = Object.freeze({ notRead: 'stack' });
+const UNREADABLE_SLOT: { readonly notRead: 'unreadable' } = Object.freeze({ notRead: 'unreadable' });
+
+/** The value of `key`, a NotData marker, or a marker when reading it could run user code (a lazy stack) or failed. */
+function readSlot(holder: object, key: string | symbol, ctx: SerializeContext): unknown {
+  if (key === 'stack' && !stackReadIsSafe(holder)) return UNREAD_STACK_SLOT;
   try {
-    return ownSlot(holder, key);
+    return readOwn(holder, key);
   } catch {
     // e.g. a module namespace binding still in its temporal dead zone.
     reportError(ctx, SerializeErrorCode.UNREADABLE, 'a property could not be read');
-    return 'unreadable';
+    return UNREADABLE_SLOT;
   }
 }
 
-/** Value for a slot, serialized or, under a sensitive name, only its kind. */
-function slotValue(slot: OwnSlot | 'unread-stack' | 'unreadable', sensitive: string | undefined, depth: number, ctx: SerializeContext, serialize: ValueSerializer): pb.Value.$Properties {
-  if (slot === 'unread-stack') return sensitive === undefined ? { ...UNREAD_STACK } : maskedByName(pb.ValueKind.GETTER, sensitive, ctx);
-  if (slot === 'unreadable') return leaf(pb.ValueKind.OTHER, '[unreadable]');
-  if (slot.kind === 'accessor') return sensitive === undefined ? getterValue(slot.hasGet, slot.hasSet) : maskedByName(pb.ValueKind.GETTER, sensitive, ctx);
-  if (slot.kind === 'absent') return leaf(pb.ValueKind.UNDEFINED, 'undefined');
-  return sensitive === undefined ? serialize(slot.value, depth, ctx) : maskedByName(kindOf(slot.value), sensitive, ctx);
+/** Value for what readSlot returned: serialized or, under a sensitive name, only its kind. */
+function slotValue(slot: unknown, sensitive: string | undefined, depth: number, ctx: SerializeContext, serialize: ValueSerializer): pb.Value.$Properties {
+  if (slot === UNREAD_STACK_SLOT) return sensitive === undefined ? { kind: UNREAD_STACK.kind, text: UNREAD_STACK.text } : maskedByName(pb.ValueKind.GETTER, sensitive, ctx);
+  if (slot === UNREADABLE_SLOT) return leaf(pb.ValueKind.OTHER, '[unreadable]');
+  if (isNotData(slot)) {
+    if (slot === ABSENT_PROPERTY) return leaf(pb.ValueKind.UNDEFINED, 'undefined');
+    if (sensitive !== undefined) return maskedByName(pb.ValueKind.GETTER, sensitive, ctx);
+    return getterValue(slot !== SETTER_ONLY, slot === SETTER_ONLY || slot === GETTER_SETTER);
+  }
+  return sensitive === undefined ? serialize(slot, depth, ctx) : maskedByName(kindOf(slot), sensitive, ctx);
 }
 
 /** One own property of `holder`, its value at `depth`. */
@@ -51,44 +58,42 @@ export function propertyOf(holder: object, key: string | symbol, depth: number, 
     nameMasked = t.masked;
     sensitive = undefined;
   }
-  const value = slotValue(readSlot(holder, key, ctx), sensitive, depth, ctx, serialize);
-  mergeMasked(value, nameMasked);
+  const value = withNameMasked(slotValue(readSlot(holder, key, ctx), sensitive, depth, ctx, serialize), nameMasked);
   ctx.budget.charge(PROPERTY_OVERHEAD_BYTES + name.length);
   return { name, value };
 }
 
-/** An array item, named by its index; indices are not masked (they are short numbers). */
-export function indexedPropertyOf(holder: object, index: number, slot: OwnSlot, depth: number, ctx: SerializeContext, serialize: ValueSerializer): pb.Property.$Properties {
+/** An array item, named by its index; indices are not masked (they are short numbers). `item` is what readOwn returned. */
+export function indexedPropertyOf(index: number, item: unknown, depth: number, ctx: SerializeContext, serialize: ValueSerializer): pb.Property.$Properties {
   const name = `${index}`;
   ctx.budget.charge(PROPERTY_OVERHEAD_BYTES + name.length);
-  return { name, value: slotValue(slot, undefined, depth, ctx, serialize) };
+  return { name, value: slotValue(item, undefined, depth, ctx, serialize) };
 }
 
 export interface PropertyList {
   readonly properties: pb.Property.$Properties[];
-  /** Own properties there were, after `skip`. */
+  /** Own properties there were, after the skipped ones. */
   readonly total: number;
   /** Set when a budget stopped the listing. */
   readonly stoppedBy: pb.CutReason | undefined;
 }
 
-/** Up to maxProperties own properties (strings, then symbols), with values at `depth`. */
-export function ownProperties(
-  holder: object,
-  depth: number,
-  ctx: SerializeContext,
-  serialize: ValueSerializer,
-  skip?: (key: string | symbol) => boolean,
-): PropertyList {
+/**
+ * Up to maxProperties own properties (strings, then symbols), with values at
+ * `depth`. For an array, `arrayIndices` is how many own index keys it has:
+ * they come first in the key order and are skipped, as is `length`.
+ */
+export function ownProperties(holder: object, depth: number, ctx: SerializeContext, serialize: ValueSerializer, arrayIndices = -1): PropertyList {
   const keys = ownKeys(holder);
   const properties: pb.Property.$Properties[] = [];
+  const max = ctx.limits.maxProperties;
   let total = 0;
   let stoppedBy: pb.CutReason | undefined;
-  for (let i = 0; i < keys.length; i++) {
+  for (let i = arrayIndices < 0 ? 0 : arrayIndices; i < keys.length; i++) {
     const key = keys[i]!;
-    if (skip !== undefined && skip(key)) continue;
+    if (arrayIndices >= 0 && key === 'length') continue;
     total++;
-    if (properties.length >= ctx.limits.maxProperties || stoppedBy !== undefined) continue;
+    if (properties.length >= max || stoppedBy !== undefined) continue;
     stoppedBy = ctx.budget.exhausted;
     if (stoppedBy === undefined) append(properties, propertyOf(holder, key, depth, ctx, serialize));
   }
