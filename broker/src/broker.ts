@@ -10,6 +10,7 @@ import { GrantService } from './grants/grantService';
 import { IdentityService } from './identity/identityService';
 import { KillSwitchService } from './probes/killSwitch';
 import { ProbeService } from './probes/probeService';
+import { ProbeStatusTracker } from './probes/probeStatusTracker';
 import { ServiceRegistry } from './services/serviceRegistry';
 import { SnapshotService } from './snapshots/snapshotService';
 import { type Store } from './store/store';
@@ -26,6 +27,8 @@ export interface Broker {
   readonly killSwitch: KillSwitchService;
   /** The agents connected now (in memory; rebuilt as agents reconnect). */
   readonly agents: AgentRegistry;
+  /** What the agents last reported about each probe (in memory). */
+  readonly probeStatuses: ProbeStatusTracker;
 }
 
 export function createBroker(store: Store, clock: Clock = systemClock): Broker {
@@ -41,5 +44,6 @@ export function createBroker(store: Store, clock: Clock = systemClock): Broker {
     snapshots: new SnapshotService(store, clock, events),
     killSwitch: new KillSwitchService(store, clock, events),
     agents: new AgentRegistry(),
+    probeStatuses: new ProbeStatusTracker(),
   };
 }

@@ -32,4 +32,5 @@ export { ProbeService, PROBE_LIMITS, activeProbes, type ProbeInput } from './pro
 export { KillSwitchService, GLOBAL_SCOPE, activeKillSwitch } from './probes/killSwitch';
 export { compileScopeGlob, inScope, normaliseProbePath } from '@keyhole/protocol';
 export { SnapshotService, SNAPSHOT_LIMITS, type AcceptResult } from './snapshots/snapshotService';
-export { probeMessage, ProbeStatusTracker } from './gateway/captureRouter';
+export { probeMessage } from './gateway/captureRouter';
+export { type ProbeInstanceStatus, ProbeStatusTracker } from './probes/probeStatusTracker';

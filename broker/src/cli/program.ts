@@ -9,7 +9,10 @@ import { registerBrokerCommands } from './commands/broker';
 import { registerCaptureCommands } from './commands/capture';
 import { registerGrantCommands } from './commands/grants';
 import { registerKeyCommands } from './commands/keys';
+import { registerLogCommands } from './commands/logs';
+import { registerProbeCommands } from './commands/probes';
 import { registerServiceCommands } from './commands/services';
+import { registerSnapshotCommands } from './commands/snapshots';
 import { registerUserCommands } from './commands/users';
 import { type CliIo, createContext, DEFAULT_BROKER_URL } from './context';
 import { CliError, ExitCode } from './exitCodes';
@@ -28,6 +31,9 @@ export function buildProgram(io: CliIo, held: Promise<void>[]): Command {
   registerKeyCommands(program, ctx);
   registerServiceCommands(program, ctx);
   registerGrantCommands(program, ctx);
+  registerProbeCommands(program, ctx);
+  registerSnapshotCommands(program, ctx);
+  registerLogCommands(program, ctx);
   registerCaptureCommands(program, ctx);
   registerAuditCommands(program, ctx);
   // Every sub-command reports usage errors the same way.

@@ -10,6 +10,7 @@ import { type BrokerEvent } from '../events';
 import { grantState } from '../grants/grantService';
 import { activeKillSwitch, GLOBAL_SCOPE } from '../probes/killSwitch';
 import { activeProbes } from '../probes/probeService';
+import { type ProbeStatusTracker } from '../probes/probeStatusTracker';
 import { type ProbeRecord } from '../store/records';
 import { type AgentConnection, selectorMatches } from './agentRegistry';
 
@@ -42,22 +43,6 @@ export async function probesForAgent(broker: Broker, conn: AgentConnection): Pro
   const probes = await broker.store.transaction((r) => activeProbes(r, conn.service, broker.clock()));
   for (const { probe, grant } of probes) {
     if (selectorMatches(grant.selector, conn.labels)) conn.send({ setProbe: { probe: probeMessage(probe) } });
-  }
-}
-
-/** The latest status of each probe on each instance, for ProbeStatusChanged. */
-export class ProbeStatusTracker {
-  private readonly byProbe = new Map<string, Map<string, pb.ProbeStatus>>();
-
-  update(instanceId: string, status: pb.ProbeStatus): pb.ProbeStatus[] {
-    let perInstance = this.byProbe.get(status.probeId);
-    if (!perInstance) this.byProbe.set(status.probeId, (perInstance = new Map()));
-    perInstance.set(instanceId, status);
-    return [...perInstance.values()];
-  }
-
-  forget(probeId: string): void {
-    this.byProbe.delete(probeId);
   }
 }
 

@@ -8,7 +8,7 @@ import { WebSocketServer } from 'ws';
 import { type Broker } from '../broker';
 import { type AgentGatewayOptions, DEFAULT_AGENT_GATEWAY_OPTIONS, handleAgentConnection } from './agentGateway';
 import { type ClientGatewayOptions, DEFAULT_CLIENT_GATEWAY_OPTIONS, handleClientConnection } from './clientGateway';
-import { handleAgentFrame, killSwitchForAgent, probesForAgent, ProbeStatusTracker, routeCaptureEvents } from './captureRouter';
+import { handleAgentFrame, killSwitchForAgent, probesForAgent, routeCaptureEvents } from './captureRouter';
 import { grantsForAgent, routeGrantChanges } from './grantRouter';
 
 export interface GatewayOptions {
@@ -31,7 +31,7 @@ export function attachGateways(server: Server, broker: Broker, options: GatewayO
   // up to twice the limit reach our decoder, which answers with an ErrorFrame.
   const agents = new WebSocketServer({ noServer: true, maxPayload: agentOptions.maxFrameBytes * 2 });
   const clients = new WebSocketServer({ noServer: true, maxPayload: clientOptions.maxFrameBytes * 2 });
-  const tracker = new ProbeStatusTracker();
+  const tracker = broker.probeStatuses;
   const stopGrantRouting = routeGrantChanges(broker);
   const stopCaptureRouting = routeCaptureEvents(broker, tracker);
   const stopRouting = () => {

@@ -50,7 +50,7 @@ export function registerServiceCommands(program: Command, ctx: CliContext): void
     async (name: string, opts: PolicyOptions, cmd: Command) => {
       const r = await ctx.client(cmd).call<{ agentToken: string }>('POST', '/v1/services', { name, policy: policyFrom(opts) });
       ctx.out(`${r.agentToken}\n`);
-      ctx.err(`service ${name} registered. Give the agent token above to the service (KEYHOLE_TOKEN); it is shown once.\n`);
+      ctx.err(`service ${name} registered. Give the agent token above to the service (KEYHOLE_AGENT_TOKEN); it is shown once.\n`);
     },
   );
   withPolicyOptions(service.command('set <name>').description("change a service's policy (only the options given)")).action(

@@ -10,13 +10,20 @@ export const CAPTURE_ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/v1/probes',
     auth: true,
-    handler: async (ctx) => ({
-      json: await ctx.broker.probes.list(who(ctx), {
+    handler: async (ctx) => {
+      const probes = await ctx.broker.probes.list(who(ctx), {
         service: ctx.query.get('service') ?? undefined,
         grantId: ctx.query.get('grant') ?? undefined,
         activeOnly: ctx.query.get('active') === 'true',
-      }),
-    }),
+      });
+      // What the agents last reported, so a CLI user sees INSTALLED, FILE_NOT_FOUND, ... without /events.
+      return {
+        json: probes.map((p) => {
+          const instances = ctx.broker.probeStatuses.instances(p.id);
+          return { ...p, installed: instances.filter((s) => s.state === 'INSTALLED').length, instances };
+        }),
+      };
+    },
   },
   {
     method: 'DELETE',

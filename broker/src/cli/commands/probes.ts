@@ -1,0 +1,87 @@
+import { type Command } from 'commander';
+import { type CliContext, printJson, table } from '../context';
+import { CliError, ExitCode } from '../exitCodes';
+
+interface ProbeJson {
+  id: string;
+  grantId: string;
+  kind: string;
+  path: string;
+  line: number;
+  createdBy: string;
+  removedAtMs: number;
+  installed: number;
+  instances: { instanceId: string; state: string; code: string; message: string; hits: number }[];
+}
+
+/** "src/orders/cart.ts:42" -> { path, line }; the last colon splits, so Windows drive letters survive. */
+export function parseLocation(text: string): { path: string; line: number } {
+  const i = text.lastIndexOf(':');
+  const line = Number(text.slice(i + 1));
+  if (i <= 0 || !Number.isInteger(line) || line < 1) throw new CliError(ExitCode.Usage, 'KH_USAGE', `"${text}" is not a file:line`, 'write it like src/orders/cart.ts:42');
+  return { path: text.slice(0, i), line };
+}
+
+function statusText(p: ProbeJson): string {
+  if (p.removedAtMs) return 'removed';
+  if (p.instances.length === 0) return 'waiting for an agent';
+  const states = [...new Set(p.instances.map((s) => s.state))];
+  return `${states.join(', ')} (installed on ${p.installed}/${p.instances.length})`;
+}
+
+export function registerProbeCommands(program: Command, ctx: CliContext): void {
+  const probe = program.command('probe').description('snapshot probes and logpoints set under grants');
+  probe
+    .command('set')
+    .description('set a snapshot probe (or, with --log, a logpoint) on a line, under one of your active grants (developers)')
+    .argument('<file:line>', 'where, as the path in your workspace: src/orders/cart.ts:42')
+    .requiredOption('--grant <id>', 'the active grant it runs under')
+    .option('--log <template>', 'make it a logpoint with this message, e.g. "cart {cart.id} has {items.length} items"')
+    .option('--condition <expr>', 'capture only when this side-effect-free expression is true')
+    .option('--hit-condition <expr>', 'e.g. ">= 10" or "% 100"')
+    .option('--max-hits <n>', 'stop after this many captures (0: the grant or agent default)')
+    .option('--json', 'print the probe as JSON')
+    .action(async (where: string, o: { grant: string; log?: string; condition?: string; hitCondition?: string; maxHits?: string; json?: boolean }, cmd: Command) => {
+      const { path, line } = parseLocation(where);
+      const maxHits = o.maxHits === undefined ? undefined : Number(o.maxHits);
+      if (maxHits !== undefined && (!Number.isInteger(maxHits) || maxHits < 0)) throw new CliError(ExitCode.Usage, 'KH_USAGE', `--max-hits ${o.maxHits} is not a count`, 'use a whole number');
+      const p = await ctx.client(cmd).call<ProbeJson>('POST', '/v1/probes', {
+        grantId: o.grant,
+        kind: o.log === undefined ? 'SNAPSHOT' : 'LOGPOINT',
+        path,
+        line,
+        ...(o.log === undefined ? {} : { logTemplate: o.log }),
+        ...(o.condition === undefined ? {} : { condition: o.condition }),
+        ...(o.hitCondition === undefined ? {} : { hitCondition: o.hitCondition }),
+        ...(maxHits === undefined ? {} : { maxHits }),
+      });
+      if (o.json) return printJson(ctx, p);
+      ctx.out(`${p.id}\n`);
+      ctx.err(`${p.kind.toLowerCase()} probe ${p.id} set at ${p.path}:${p.line}; see it arrive with \`keyhole probe list --grant ${p.grantId}\`\n`);
+    });
+  probe
+    .command('remove')
+    .description('remove a probe (its creator, or ops)')
+    .argument('<id>', 'the probe')
+    .option('--reason <text>', 'why, for the audit log', 'removed from the CLI')
+    .action(async (id: string, o: { reason: string }, cmd: Command) => {
+      await ctx.client(cmd).call('DELETE', `/v1/probes/${encodeURIComponent(id)}?reason=${encodeURIComponent(o.reason)}`);
+      ctx.err(`probe ${id} removed\n`);
+    });
+  probe
+    .command('list')
+    .description('probes and what the agents report about them')
+    .option('--service <name>', 'only this service')
+    .option('--grant <id>', 'only this grant')
+    .option('--active', 'only probes not removed')
+    .option('--json', 'print JSON')
+    .action(async (o: { service?: string; grant?: string; active?: boolean; json?: boolean }, cmd: Command) => {
+      const q = new URLSearchParams();
+      if (o.service) q.set('service', o.service);
+      if (o.grant) q.set('grant', o.grant);
+      if (o.active) q.set('active', 'true');
+      const list = await ctx.client(cmd).call<ProbeJson[]>('GET', `/v1/probes?${q.toString()}`);
+      if (o.json) return printJson(ctx, list);
+      ctx.out(table([['ID', 'GRANT', 'KIND', 'WHERE', 'BY', 'STATUS'], ...list.map((p) => [p.id, p.grantId, p.kind, `${p.path}:${p.line}`, p.createdBy, statusText(p)])]));
+    });
+}
