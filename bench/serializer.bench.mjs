@@ -1,26 +1,43 @@
 // Micro-benchmark of the capture serializer, to compare with the cost of a
-// debugger pause. Two scenarios:
+// debugger pause. Scenarios:
 //   - typical: one serializeVariables of a typical request-handler scope
 //     (10 variables, nested objects, arrays, a Map, dates);
 //   - probe: every holder the agent serializes for one snapshot of
 //     bench/workloads/deep-stack.cjs at its probe with the default limits
 //     (frame 0: local, closure = the CommonJS module scope; frames 1-4:
 //     local), taken from a real pause through node:inspector, serialized
-//     in one context as a capture does.
-// Each is run with a pass-through redactor (the serializer alone) and with
-// the real one (createRedactor()), over several rounds; the median round is
-// printed, in main-thread CPU time (other load on the machine distorts it
-// less than wall time). Plain Node ESM over the compiled agent: run `npx tsc -b agent`
-// first, then
-//   node bench/serializer.bench.mjs [iterations=20000] [rounds=5]
+//     in one context as a capture does;
+//   - probe in pause: the same, but one capture inside each of many real
+//     pauses, as the agent does (caches are cold after the pause machinery
+//     ran); median of the second half of the pauses.
+// typical and probe run with a pass-through redactor (the serializer alone)
+// and with the real one (createRedactor()), over several rounds; the median
+// round is printed, in main-thread CPU time (other load on the machine
+// distorts it less than wall time).
+//
+// Before/after: pass the dist folder of another build of the agent (e.g. a
+// `git archive` of an older commit built with tsc) as the third argument;
+// both builds then run interleaved in this process, round by round (pause by
+// pause), with this tree's redactor, so that only the serializers differ.
+//
+// Plain Node ESM over the compiled agent: run `npx tsc -b agent` first, then
+//   node bench/serializer.bench.mjs [iterations=20000] [rounds=5] [baselineAgentDist]
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import inspector from 'node:inspector';
 
 const require = createRequire(import.meta.url);
-const { createSerializeContext, serializeValue, serializeVariables } = require('../agent/dist/capture/serializer.js');
 const { DEFAULT_CAPTURE_LIMITS } = require('../agent/dist/capture/limits.js');
 const { createRedactor } = require('../agent/dist/redact/index.js');
 const { pb } = require('@keyhole/protocol');
+
+const iterations = Number(process.argv[2] ?? 20000);
+const rounds = Number(process.argv[3] ?? 5);
+const baselineDist = process.argv[4];
+const PAUSES = 400;
+
+const builds = [{ label: 'this tree', serializer: require('../agent/dist/capture/serializer.js') }];
+if (baselineDist) builds.unshift({ label: 'baseline', serializer: require(resolve(baselineDist, 'capture/serializer.js')) });
 
 const passThrough = { sensitiveName: () => undefined, maskText: (text) => ({ text, kinds: [], dropped: false }) };
 const redactors = [
@@ -59,12 +76,13 @@ function requestScope() {
 }
 
 /**
- * The holders the agent would serialize at the deep-stack probe, in its
- * order: per frame (first maxFramesWithLocals), its local/block/catch scopes,
- * closure/module scopes only in the first maxFramesWithClosures, then `this`
- * when it is an object. Taken once from a real pause; the objects stay valid.
+ * Pauses at the deep-stack probe `pauses` times; in each pause, takes the
+ * holders the agent would serialize, in its order (per frame of the first
+ * maxFramesWithLocals: local/block/catch scopes, closure/module scopes only
+ * in the first maxFramesWithClosures, then `this` when it is an object), and
+ * hands them to onPause (inside the pause). The objects stay valid after.
  */
-function probeHolders() {
+function pauseAtProbe(pauses, onPause) {
   const work = require('./workloads/deep-stack.cjs');
   const limits = DEFAULT_CAPTURE_LIMITS;
   const session = new inspector.Session();
@@ -77,10 +95,12 @@ function probeHolders() {
     });
     return out;
   };
-  const holders = [];
+  let holders = [];
   globalThis.__khBenchReceive = (args) => {
+    holders = [];
     for (let i = 0; i < args.length; i++) holders.push(args[i]);
   };
+  let pause = 0;
   session.on('Debugger.paused', ({ params }) => {
     try {
       const ids = [];
@@ -101,31 +121,29 @@ function probeHolders() {
       });
       post('Runtime.callFunctionOn', { objectId: ids[0].objectId, functionDeclaration: 'function () { globalThis.__khBenchReceive(arguments); }', arguments: ids });
       holders.kinds = kinds;
+      onPause(holders, pause++);
     } finally {
       post('Debugger.resume');
     }
   });
   post('Debugger.enable');
   post('Debugger.setBreakpointByUrl', { url: work.url, lineNumber: work.probeLine - 1 });
-  work.descend(16, 7);
+  for (let i = 0; i < pauses; i++) work.descend(16, i);
   post('Debugger.disable');
   session.disconnect();
   delete globalThis.__khBenchReceive;
-  return holders;
 }
 
-function captureOf(holders, kinds) {
-  return (redactor) => {
-    const ctx = createSerializeContext(DEFAULT_CAPTURE_LIMITS, redactor);
-    let variables = 0;
-    for (let i = 0; i < holders.length; i++) {
-      if (kinds[i] === 'this') {
-        serializeValue(holders[i], ctx);
-        variables++;
-      } else variables += serializeVariables(holders[i], ctx).variables.length;
-    }
-    return { ctx, variables };
-  };
+function capture(serializer, holders, kinds, redactor) {
+  const ctx = serializer.createSerializeContext(DEFAULT_CAPTURE_LIMITS, redactor);
+  let variables = 0;
+  for (let i = 0; i < holders.length; i++) {
+    if (kinds[i] === 'this') {
+      serializer.serializeValue(holders[i], ctx);
+      variables++;
+    } else variables += serializer.serializeVariables(holders[i], ctx).variables.length;
+  }
+  return { ctx, variables };
 }
 
 function median(xs) {
@@ -133,36 +151,54 @@ function median(xs) {
   return s[s.length >> 1];
 }
 
-function measure(run, iterations, rounds) {
-  for (let i = 0; i < Math.min(iterations, 2000); i++) run(); // warm up
-  const perCall = [];
+/** Median µs (CPU) per call of each build's run, the builds interleaved round by round. */
+function measure(runs, n) {
+  for (const run of runs) for (let i = 0; i < Math.min(n, 2000); i++) run(); // warm up
+  const perCall = runs.map(() => []);
   for (let r = 0; r < rounds; r++) {
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < iterations; i++) run();
-    const c = process.cpuUsage(c0);
-    perCall.push((c.user + c.system) / iterations);
+    runs.forEach((run, b) => {
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < n; i++) run();
+      const c = process.cpuUsage(c0);
+      perCall[b].push((c.user + c.system) / n);
+    });
   }
-  return median(perCall);
+  return perCall.map(median);
 }
 
-const iterations = Number(process.argv[2] ?? 20000);
-const rounds = Number(process.argv[3] ?? 5);
 const typical = requestScope();
-const probe = probeHolders();
+let probe;
+pauseAtProbe(1, (holders) => (probe = holders));
 const scenarios = [
-  { name: 'typical scope', holders: [typical], kinds: ['local'] },
-  { name: `probe (${probe.kinds.join(', ')})`, holders: probe, kinds: probe.kinds },
+  { name: 'typical scope', holders: [typical], kinds: ['local'], n: iterations },
+  { name: `probe (${probe.kinds.join(', ')})`, holders: probe, kinds: probe.kinds, n: Math.ceil(iterations / 5) },
 ];
-console.log(`Node ${process.version}, ${rounds} rounds of ${iterations} iterations, median round`);
-console.log('| scenario | redactor | µs per capture | holders | variables | encoded bytes | masked |');
-console.log('|---|---|---|---|---|---|---|');
+const buildColumns = builds.map((b) => `µs ${b.label}`).join(' | ');
+console.log(`Node ${process.version}, ${rounds} rounds of ${iterations} (probe: ${iterations / 5}) iterations, median round; in pause: ${PAUSES} pauses`);
+console.log(`| scenario | redactor | ${buildColumns} | holders | variables | encoded bytes | masked |`);
+console.log(`|---|---|${builds.map(() => '---|').join('')}---|---|---|---|`);
+const last = builds[builds.length - 1].serializer;
 for (const s of scenarios) {
-  const capture = captureOf(s.holders, s.kinds);
   for (const { name, redactor } of redactors) {
-    const us = measure(() => capture(redactor), s === scenarios[0] ? iterations : Math.ceil(iterations / 5), rounds);
-    const { ctx, variables } = capture(redactor);
-    const bytes = s === scenarios[0] ? pb.Scope.encode({ kind: pb.ScopeKind.LOCAL, variables: serializeVariables(typical, createSerializeContext(DEFAULT_CAPTURE_LIMITS, redactor)).variables }).finish().length : `~${ctx.budget.bytesUsed}`;
-    console.log(`| ${s.name} | ${name} | ${us.toFixed(1)} | ${s.holders.length} | ${variables} | ${bytes} | ${[...ctx.maskedKinds].join(', ')} |`);
+    const us = measure(
+      builds.map((b) => () => capture(b.serializer, s.holders, s.kinds, redactor)),
+      s.n,
+    );
+    const { ctx, variables } = capture(last, s.holders, s.kinds, redactor);
+    const bytes = s.holders.length === 1 ? pb.Scope.encode({ kind: pb.ScopeKind.LOCAL, variables: last.serializeVariables(s.holders[0], last.createSerializeContext(DEFAULT_CAPTURE_LIMITS, redactor)).variables }).finish().length : `~${ctx.budget.bytesUsed}`;
+    console.log(`| ${s.name} | ${name} | ${us.map((u) => u.toFixed(1)).join(' | ')} | ${s.holders.length} | ${variables} | ${bytes} | ${[...ctx.maskedKinds].join(', ')} |`);
     if (ctx.errors.length) console.log(`  errors: ${ctx.errors.map((e) => e.code).join(', ')}`);
   }
 }
+
+// One capture per real pause, builds taking turns; wall time of the capture.
+const inPause = builds.map(() => []);
+const realRedactor = redactors[1].redactor;
+pauseAtProbe(PAUSES * builds.length, (holders, pause) => {
+  const b = pause % builds.length;
+  const t0 = performance.now();
+  capture(builds[b].serializer, holders, holders.kinds, realRedactor);
+  inPause[b].push((performance.now() - t0) * 1000);
+});
+const later = (xs) => median(xs.slice(xs.length >> 1));
+console.log(`| probe in pause (wall) | createRedactor() | ${inPause.map((xs) => later(xs).toFixed(1)).join(' | ')} | ${probe.length} | | | |`);

@@ -60,7 +60,24 @@ function builtinGetter(proto: object, key: PropertyKey): (this: unknown) => unkn
   return get as (this: unknown) => unknown;
 }
 
-/** Calls a captured built-in with `self` as receiver. */
+const FunctionPrototypeCall = Function.prototype.call;
+const FunctionPrototypeBind = Function.prototype.bind;
+
+/** A built-in method or getter as a function of (receiver, ...args). */
+type Uncurried = (self: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * `fn` turned into a plain function taking its receiver first, bound once at
+ * load (`Function.prototype.call.bind(fn)`, as Node's own primordials do), so
+ * a later patch of `call`, `bind` or `apply` changes nothing. Each built-in gets
+ * its own bound function: call sites stay monomorphic and no argument array is
+ * made per call, unlike one shared Reflect.apply helper.
+ */
+function uncurry(fn: (this: never, ...a: never[]) => unknown): Uncurried {
+  return ReflectApply(FunctionPrototypeBind, FunctionPrototypeCall, [fn]) as Uncurried;
+}
+
+/** Calls a captured built-in with `self` as receiver (for load-time setup and cold paths). */
 function call(fn: (this: unknown, ...a: never[]) => unknown, self: unknown, args: readonly unknown[] = []): unknown {
   return ReflectApply(fn, self, args);
 }
@@ -113,6 +130,22 @@ const REGEXP_FLAG_GETTERS: readonly (readonly [string, (this: unknown) => unknow
   }
   return out;
 })();
+const callSlice = uncurry(StringPrototypeSlice as never);
+const callCharCodeAt = uncurry(StringPrototypeCharCodeAt as never);
+const callSetAdd = uncurry(SetPrototypeAdd as never);
+const callWeakMapGet = uncurry(WeakMapPrototypeGet as never);
+const callWeakMapSet = uncurry(WeakMapPrototypeSet as never);
+const callMapSize = uncurry(MapPrototypeGetSize as never);
+const callSetSize = uncurry(SetPrototypeGetSize as never);
+const callMapEntries = uncurry(MapPrototypeEntries as never);
+const callMapIteratorNext = uncurry(MapIteratorPrototypeNext as never);
+const callSetValues = uncurry(SetPrototypeValues as never);
+const callSetIteratorNext = uncurry(SetIteratorPrototypeNext as never);
+const callDateGetTime = uncurry(DatePrototypeGetTime as never);
+const callDateToISOString = uncurry(DatePrototypeToISOString as never);
+const callTypedArrayLength = uncurry(TypedArrayPrototypeGetLength as never);
+const callSymbolDescription = uncurry(SymbolPrototypeGetDescription as never);
+const callFunctionToString = uncurry(FunctionPrototypeToString as never);
 const perfNow = performance.now.bind(performance);
 const globalObject = globalThis;
 const IntrinsicError = Error;
@@ -123,23 +156,23 @@ export function monotonicNow(): number {
 }
 
 export function sliceString(s: string, start: number, end: number): string {
-  return call(StringPrototypeSlice as never, s, [start, end]) as string;
+  return callSlice(s, start, end) as string;
 }
 
 export function charCodeAt(s: string, index: number): number {
-  return call(StringPrototypeCharCodeAt as never, s, [index]) as number;
+  return callCharCodeAt(s, index) as number;
 }
 
 export function addToSet<T>(set: Set<T>, item: T): void {
-  call(SetPrototypeAdd as never, set, [item]);
+  callSetAdd(set, item);
 }
 
 export function weakMapGet<K extends object, V>(map: WeakMap<K, V>, key: K): V | undefined {
-  return call(WeakMapPrototypeGet as never, map, [key]) as V | undefined;
+  return callWeakMapGet(map, key) as V | undefined;
 }
 
 export function weakMapSet<K extends object, V>(map: WeakMap<K, V>, key: K, value: V): void {
-  call(WeakMapPrototypeSet as never, map, [key, value]);
+  callWeakMapSet(map, key, value);
 }
 
 /** Own-property presence on a non-Proxy object: no descriptor is made and nothing is invoked. */
@@ -248,11 +281,11 @@ export function ownKeys(obj: object): (string | symbol)[] {
 }
 
 export function mapSize(map: object): number {
-  return call(MapPrototypeGetSize, map) as number;
+  return callMapSize(map) as number;
 }
 
 export function setSize(set: object): number {
-  return call(SetPrototypeGetSize, set) as number;
+  return callSetSize(set) as number;
 }
 
 /** Result of a built-in iterator's next(): a fresh object with own data fields. */
@@ -267,10 +300,10 @@ export interface EntryCursor {
 }
 
 export function mapEntries(map: object): EntryCursor {
-  const it = call(MapPrototypeEntries as never, map);
+  const it = callMapEntries(map);
   return {
     next() {
-      const step = call(MapIteratorPrototypeNext as never, it) as IterStep;
+      const step = callMapIteratorNext(it) as IterStep;
       if (step.done) return undefined;
       const pair = step.value as unknown[];
       return [pair[0], pair[1]];
@@ -279,10 +312,10 @@ export function mapEntries(map: object): EntryCursor {
 }
 
 export function setValues(set: object): EntryCursor {
-  const it = call(SetPrototypeValues as never, set);
+  const it = callSetValues(set);
   return {
     next() {
-      const step = call(SetIteratorPrototypeNext as never, it) as IterStep;
+      const step = callSetIteratorNext(it) as IterStep;
       if (step.done) return undefined;
       return [step.value, step.value];
     },
@@ -290,11 +323,11 @@ export function setValues(set: object): EntryCursor {
 }
 
 export function dateTime(date: object): number {
-  return call(DatePrototypeGetTime as never, date) as number;
+  return callDateGetTime(date) as number;
 }
 
 export function dateIso(date: object): string {
-  return call(DatePrototypeToISOString as never, date) as string;
+  return callDateToISOString(date) as string;
 }
 
 export function regExpSource(re: object): string {
@@ -311,7 +344,7 @@ export function regExpFlags(re: object): string {
 }
 
 export function typedArrayLength(ta: object): number {
-  return call(TypedArrayPrototypeGetLength, ta) as number;
+  return callTypedArrayLength(ta) as number;
 }
 
 export function arrayBufferByteLength(buf: object): number {
@@ -328,7 +361,7 @@ export function bytesOf(buf: ArrayBufferLike, length: number): Uint8Array {
 }
 
 export function symbolDescription(sym: symbol): string | undefined {
-  return call(SymbolPrototypeGetDescription, sym) as string | undefined;
+  return callSymbolDescription(sym) as string | undefined;
 }
 
 /** The primitive inside a Number, String, Boolean, BigInt or Symbol object, read from its internal slot. */
@@ -342,7 +375,7 @@ export function unbox(obj: object): number | string | boolean | bigint | symbol 
 
 /** Source text of a non-Proxy function from the intrinsic toString (V8 slices the script source; no copy). */
 export function functionSource(fn: object): string {
-  return call(FunctionPrototypeToString as never, fn) as string;
+  return callFunctionToString(fn) as string;
 }
 
 /** The global object and the Error constructor this module was loaded with. */
