@@ -1,0 +1,117 @@
+// Golden DAP transcripts of the standalone adapter (out/src/adapter/main.js)
+// driven by DebugClient against a real broker (CLI child process, SQLite in
+// a temp dir) and a real agent inside a fixture service.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { type DebugProtocol } from '@vscode/debugprotocol';
+import { agentFixtures, lineOf, repoRoot } from '../support/fixtures';
+import { type Service } from '../support/service';
+import { BrokerWorld, type Grant } from './support/brokerWorld';
+import { Transcript } from './support/transcript';
+
+const adapterMain = join(repoRoot, 'out', 'src', 'adapter', 'main.js');
+const plain = join(agentFixtures, 'plain-service.js');
+const finite = join(agentFixtures, 'finite-service.js');
+
+describe('keyhole debug adapter, golden transcripts', { timeout: 90_000 }, () => {
+  let world: BrokerWorld;
+  let svc: Service;
+  let grant: Grant;
+
+  before(async () => {
+    world = await BrokerWorld.start();
+    svc = await world.service('plain-service.js');
+    grant = await world.requestGrant();
+  });
+  after(async () => {
+    await world?.close();
+  });
+
+  async function session(): Promise<{ dc: DebugClient; t: Transcript }> {
+    const dc = new DebugClient(process.execPath, adapterMain, 'keyhole', { env: { PATH: process.env['PATH'] ?? '' } });
+    dc.defaultTimeout = 20_000;
+    await dc.start();
+    const t = new Transcript(dc, [
+      [world.dir, '<tmp>'],
+      [repoRoot, '<repo>'],
+    ]);
+    await t.request('initialize', { adapterID: 'keyhole', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    await t.request('attach', { broker: world.url, service: 'orders', labels: { region: 'eu' }, tokenFile: world.devTokenFile, localRoot: repoRoot });
+    await t.event('initialized');
+    return { dc, t };
+  }
+
+  async function end(dc: DebugClient, t: Transcript): Promise<void> {
+    await t.request('disconnect', {});
+    await dc.stop();
+    assert.deepEqual(t.unassertedProblems(), [], 'the adapter reported problems nobody expected');
+  }
+
+  const bpMessage = (re: RegExp) => (e: { body?: Record<string, unknown> }) => re.test(String((e.body?.['breakpoint'] as DebugProtocol.Breakpoint | undefined)?.message));
+
+  test('snapshot: waiting for approval, installed, stopped, stack, scopes, masked values, evaluate, continue, history', async () => {
+    const { dc, t } = await session();
+    const line = lineOf(plain, 'checkout');
+    await t.request('setBreakpoints', { source: { path: plain }, breakpoints: [{ line }] });
+    await t.event('breakpoint', bpMessage(/waiting for approval/));
+    await t.request('configurationDone');
+
+    t.log(`-- the approver signs grant ${grant.id}`);
+    await world.approve(grant.id);
+    await t.event('breakpoint', bpMessage(/^installed on 1 of 1 instance$/));
+
+    t.log('-- the service runs the line');
+    const ran = svc.call('checkout', 7, 2, true);
+    const stopped = await t.event('stopped');
+    const threadId = stopped.body!['threadId'] as number;
+    await t.event('thread', (e) => e.body?.['reason'] === 'started');
+    await t.request('threads');
+    const st = await t.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId, levels: 2 });
+    const frameId = st.body.stackFrames[0]!.id;
+    const scopes = await t.request<DebugProtocol.ScopesResponse>('scopes', { frameId });
+    const local = scopes.body.scopes.find((s) => s.name === 'Local')!;
+    const vars = await t.request<DebugProtocol.VariablesResponse>('variables', { variablesReference: local.variablesReference });
+    const customer = vars.body.variables.find((v) => v.name === 'customer')!;
+    await t.request('variables', { variablesReference: customer.variablesReference });
+    const meta = vars.body.variables.find((v) => v.name === 'meta')!;
+    await t.request('variables', { variablesReference: meta.variablesReference });
+    await t.request('evaluate', { expression: 'customer.email', frameId, context: 'hover' });
+    await t.request('evaluate', { expression: 'items[0]["sku"]', frameId, context: 'repl' });
+    await t.requestError('evaluate', { expression: 'customer.nope', frameId, context: 'repl' });
+    await t.requestError('evaluate', { expression: 'total * 2', frameId, context: 'repl' });
+    await t.requestError('next', { threadId });
+    await t.requestError('setVariable', { variablesReference: local.variablesReference, name: 'total', value: '1' });
+    await t.request('continue', { threadId });
+    await t.event('thread', (e) => e.body?.['reason'] === 'exited');
+    await t.request('threads');
+    await ran;
+    await t.request('keyhole/snapshots');
+    await end(dc, t);
+    t.assertGolden('snapshot');
+  });
+
+  test('refused condition, file not found, out of scope, and a logpoint with a hit condition', async () => {
+    const { dc, t } = await session();
+    await t.request('setBreakpoints', {
+      source: { path: plain },
+      breakpoints: [
+        { line: lineOf(plain, 'checkout'), condition: 'total = 5' },
+        { line: lineOf(plain, 'hot'), logMessage: 'i={i} acc={acc}', hitCondition: '>= 3' },
+      ],
+    });
+    await t.event('breakpoint', bpMessage(/refused/));
+    await t.event('breakpoint', bpMessage(/^installed/));
+    await t.request('setBreakpoints', { source: { path: finite }, breakpoints: [{ line: lineOf(finite, 'finite') }] });
+    await t.event('breakpoint', bpMessage(/file not found/));
+    await t.request('setBreakpoints', { source: { path: join(repoRoot, 'test', 'adapter', 'adapter.test.ts') }, breakpoints: [{ line: 1 }] });
+    await t.event('breakpoint', bpMessage(/no active grant/));
+    await t.request('configurationDone');
+    t.log('-- the service runs the logpoint line 4 times');
+    await svc.call('hotLoop', 4);
+    await t.event('output', (e) => String(e.body?.['output']).startsWith('i='));
+    await end(dc, t);
+    t.assertGolden('refused-notfound-logpoint');
+  });
+});
