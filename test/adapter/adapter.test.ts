@@ -43,10 +43,10 @@ describe('keyhole debug adapter, golden transcripts', { timeout: 90_000 }, () =>
     return { dc, t };
   }
 
-  async function end(dc: DebugClient, t: Transcript): Promise<void> {
+  async function end(dc: DebugClient, t: Transcript, expectProblems = false): Promise<void> {
     await t.request('disconnect', {});
     await dc.stop();
-    assert.deepEqual(t.unassertedProblems(), [], 'the adapter reported problems nobody expected');
+    if (!expectProblems) assert.deepEqual(t.unassertedProblems(), [], 'the adapter reported problems nobody expected');
   }
 
   const bpMessage = (re: RegExp) => (e: { body?: Record<string, unknown> }) => re.test(String((e.body?.['breakpoint'] as DebugProtocol.Breakpoint | undefined)?.message));
@@ -113,5 +113,20 @@ describe('keyhole debug adapter, golden transcripts', { timeout: 90_000 }, () =>
     await t.event('output', (e) => String(e.body?.['output']).startsWith('i='));
     await end(dc, t);
     t.assertGolden('refused-notfound-logpoint');
+  });
+
+  // Last: it stops the broker the other tests share.
+  test('a broker that goes away: the session says so, keeps answering, and breakpoints say why they wait', async () => {
+    const { dc, t } = await session();
+    await t.request('configurationDone');
+    t.log('-- the broker stops');
+    await world.stopBroker();
+    await t.event('output', (e) => String(e.body?.['output']).startsWith('KH_BROKER_DISCONNECTED'));
+    await t.request('threads');
+    await t.request('setBreakpoints', { source: { path: finite }, breakpoints: [{ line: lineOf(finite, 'finite') }] });
+    await t.event('breakpoint', bpMessage(/could not list your grants/));
+    await t.requestError('keyhole/snapshots');
+    await end(dc, t, true);
+    t.assertGolden('broker-disconnects');
   });
 });

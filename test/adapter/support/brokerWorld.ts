@@ -140,9 +140,16 @@ export class BrokerWorld {
     throw new Error('the agent did not connect to the broker');
   }
 
+  /** Stops the broker process (SIGTERM), as an outage would. */
+  async stopBroker(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    await once(this.child, 'exit');
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.services.splice(0).map((s) => s.stop()));
-    if (this.child.exitCode === null) {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill('SIGTERM');
       await once(this.child, 'exit');
     }

@@ -109,6 +109,7 @@ export class Transcript {
     t = t.replace(/\b[0-9a-f]{16}\b/g, (m) => stable('snapshot', m));
     t = t.replace(/\b[0-9a-f]{32}\b/g, (m) => stable('trace', m));
     t = t.replace(/\b[0-9a-f]{12}…/g, () => '<sha256>…');
+    t = t.replace(/stream closed \(\d+[^)]*\)/g, 'stream closed (<close code>)');
     t = t.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>');
     t = t.replace(/\d\d:\d\d:\d\d\.\d\d\d/g, '<time>');
     t = t.replace(/"capturedAtMs": \d+(\.\d+)?/g, '"capturedAtMs": <ms>');
