@@ -40,6 +40,20 @@ module.exports = {
       to: { path: '(^|/)vscode$|node_modules/@types/vscode/' },
     },
     {
+      name: 'src-never-imports-agent-or-broker',
+      comment: 'The extension, adapter and client reach the broker over the wire and never load agent or broker code.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(agent|broker)/|^@keyhole/(agent|broker)' },
+    },
+    {
+      name: 'client-imports-only-protocol-and-shared',
+      comment: 'src/client is the broker connection: protocol and src/shared only, never the adapter or the extension.',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { path: '^src/(adapter|extension)/' },
+    },
+    {
       name: 'no-circular',
       comment: 'Cycles make load order fragile; the agent above all must load predictably.',
       severity: 'error',

@@ -65,3 +65,11 @@ test('import cycles are caught', () => {
 test('allowed imports stay allowed', () => {
   assert.ok(!violations.some((v) => v.from === 'agent/src/imports-protocol.ts'));
 });
+
+test('src/ importing agent/ or broker/ is caught', () => {
+  assert.ok(found('src-never-imports-agent-or-broker', 'src/shared/imports-agent.ts'));
+});
+
+test('src/client importing the adapter is caught', () => {
+  assert.ok(found('client-imports-only-protocol-and-shared', 'src/client/imports-adapter.ts'));
+});
