@@ -20,8 +20,13 @@
 // both builds then run interleaved in this process, round by round (pause by
 // pause), with this tree's redactor, so that only the serializers differ.
 //
+// Last, the first captures of a fresh process (in child processes), without
+// and with warmUpSerializer (serializerWarmUp.ts) before the first pause.
+//
 // Plain Node ESM over the compiled agent: run `npx tsc -b agent` first, then
 //   node bench/serializer.bench.mjs [iterations=20000] [rounds=5] [baselineAgentDist]
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import inspector from 'node:inspector';
@@ -30,6 +35,24 @@ const require = createRequire(import.meta.url);
 const { DEFAULT_CAPTURE_LIMITS } = require('../agent/dist/capture/limits.js');
 const { createRedactor } = require('../agent/dist/redact/index.js');
 const { pb } = require('@keyhole/protocol');
+
+const FIRST_PAUSES = 60;
+if (process.argv[2] === '--first-pauses') {
+  // Child mode: FIRST_PAUSES captures in a fresh process, optionally warmed up first.
+  const serializer = require('../agent/dist/capture/serializer.js');
+  const redactor = createRedactor();
+  let warm = { rounds: 0, elapsedMs: 0 };
+  if (process.argv[3] === 'warm') warm = require('../agent/dist/capture/serializerWarmUp.js').warmUpSerializer(DEFAULT_CAPTURE_LIMITS, redactor);
+  await new Promise((res) => setTimeout(res, 20)); // let V8 install what it compiled in the background
+  const us = [];
+  pauseAtProbe(FIRST_PAUSES, (holders) => {
+    const t0 = performance.now();
+    capture(serializer, holders, holders.kinds, redactor);
+    us.push((performance.now() - t0) * 1000);
+  });
+  process.stdout.write(JSON.stringify({ warm, us }));
+  process.exit(0);
+}
 
 const iterations = Number(process.argv[2] ?? 20000);
 const rounds = Number(process.argv[3] ?? 5);
@@ -202,3 +225,13 @@ pauseAtProbe(PAUSES * builds.length, (holders, pause) => {
 });
 const later = (xs) => median(xs.slice(xs.length >> 1));
 console.log(`| probe in pause (wall) | createRedactor() | ${inPause.map((xs) => later(xs).toFixed(1)).join(' | ')} | ${probe.length} | | | |`);
+
+// First captures of a fresh process, without and with a warm-up.
+console.log(`\nfirst ${FIRST_PAUSES} captures of a fresh process (wall µs, createRedactor()):`);
+console.log('| warm-up | warm-up ms | 1st capture | median 2-10 | median 11-30 | median 31-60 |');
+console.log('|---|---|---|---|---|---|');
+for (const mode of ['none', 'warm']) {
+  const out = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--first-pauses', mode], { encoding: 'utf8' }));
+  const m = (a, b) => median(out.us.slice(a, b)).toFixed(0);
+  console.log(`| ${mode === 'warm' ? `warmUpSerializer (${out.warm.rounds} rounds)` : 'none'} | ${out.warm.elapsedMs.toFixed(1)} | ${out.us[0].toFixed(0)} | ${m(1, 10)} | ${m(10, 30)} | ${m(30, 60)} |`);
+}
