@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pb } from '@keyhole/protocol';
 import { parseLocation } from './commands/probes';
-import { renderSnapshotTree, type SnapshotJson, valueText } from './snapshotTree';
+import { DEFAULT_TREE_LIMITS, renderSnapshotTree, type SnapshotJson, valueText } from './snapshotTree';
 
 const snapshot = pb.Snapshot.toObject(
   pb.Snapshot.create({
@@ -39,7 +39,7 @@ const snapshot = pb.Snapshot.toObject(
 ) as SnapshotJson;
 
 test('a snapshot renders as a stack with the variables of its frames, masks as the agent wrote them', () => {
-  const text = renderSnapshotTree(snapshot, { maxFrames: 8, maxDepth: 3, maxChildren: 2, scopeKinds: ['LOCAL'] });
+  const text = renderSnapshotTree(snapshot, { maxFrames: 8, maxFramesWithVariables: 1, maxDepth: 3, maxChildren: 2, scopeKinds: ['LOCAL'] });
   assert.equal(
     text,
     [
@@ -72,4 +72,10 @@ test('probe locations are file:line, split at the last colon', () => {
   assert.deepEqual(parseLocation('C:/src/a.ts:7'), { path: 'C:/src/a.ts', line: 7 });
   assert.throws(() => parseLocation('src/a.ts'), /file:line/);
   assert.throws(() => parseLocation('src/a.ts:0'), /file:line/);
+});
+
+test('only the innermost frames show their variables', () => {
+  const text = renderSnapshotTree(snapshot, { ...DEFAULT_TREE_LIMITS, maxFramesWithVariables: 0 });
+  assert.doesNotMatch(text, /email =/);
+  assert.match(text, /#0 checkout/);
 });

@@ -40,6 +40,8 @@ export interface SnapshotJson {
 export interface TreeLimits {
   /** Frames listed; the rest are counted. Default 8. */
   readonly maxFrames: number;
+  /** Innermost frames whose variables are shown (the one a breakpoint opens on first). Default 1. */
+  readonly maxFramesWithVariables: number;
   /** Nesting shown below a variable. Default 3. */
   readonly maxDepth: number;
   /** Properties or entries shown per object; the rest are counted. Default 12. */
@@ -48,7 +50,7 @@ export interface TreeLimits {
   readonly scopeKinds: readonly string[];
 }
 
-export const DEFAULT_TREE_LIMITS: TreeLimits = { maxFrames: 8, maxDepth: 3, maxChildren: 12, scopeKinds: ['LOCAL', 'BLOCK', 'THIS', 'CATCH'] };
+export const DEFAULT_TREE_LIMITS: TreeLimits = { maxFrames: 8, maxFramesWithVariables: 1, maxDepth: 3, maxChildren: 12, scopeKinds: ['LOCAL', 'BLOCK', 'THIS', 'CATCH'] };
 
 const PRIMITIVE_QUOTED = new Set(['STRING']);
 const MARKER = /^\[(MASKED|DROPPED):/;
@@ -102,6 +104,7 @@ export function renderSnapshotTree(s: SnapshotJson, limits: TreeLimits = DEFAULT
   const frames = s.frames ?? [];
   frames.slice(0, limits.maxFrames).forEach((f, i) => {
     out.push(`#${i} ${f.functionName || '(anonymous)'}  ${where(f.original ?? f.generated)}`);
+    if (i >= limits.maxFramesWithVariables) return;
     for (const scope of f.scopes ?? []) {
       if (!scope.kind || !limits.scopeKinds.includes(scope.kind)) continue;
       out.push(`   ${scope.kind.toLowerCase()}${scope.name ? ` ${scope.name}` : ''}`);

@@ -1,6 +1,13 @@
 import { type Command } from 'commander';
 import { type CliContext, printJson, table } from '../context';
-import { renderSnapshotTree, type SnapshotJson } from '../snapshotTree';
+import { CliError, ExitCode } from '../exitCodes';
+import { DEFAULT_TREE_LIMITS, renderSnapshotTree, type SnapshotJson } from '../snapshotTree';
+
+function count(option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new CliError(ExitCode.Usage, 'KH_USAGE', `${option} ${text} is not a count`, 'use a whole number');
+  return n;
+}
 
 interface SnapshotMetaJson {
   id: string;
@@ -34,10 +41,17 @@ export function registerSnapshotCommands(program: Command, ctx: CliContext): voi
     .command('show')
     .description('one snapshot: its stack and variables, as the agent masked them (the read is audited)')
     .argument('<id>', 'the snapshot')
+    .option('--locals <n>', `innermost frames whose variables are shown (default ${DEFAULT_TREE_LIMITS.maxFramesWithVariables})`)
+    .option('--depth <n>', `nesting shown below a variable (default ${DEFAULT_TREE_LIMITS.maxDepth})`)
     .option('--json', 'print JSON (the decoded snapshot, and its protobuf bytes in base64)')
-    .action(async (id: string, o: { json?: boolean }, cmd: Command) => {
+    .action(async (id: string, o: { locals?: string; depth?: string; json?: boolean }, cmd: Command) => {
+      const limits = {
+        ...DEFAULT_TREE_LIMITS,
+        ...(o.locals === undefined ? {} : { maxFramesWithVariables: count('--locals', o.locals) }),
+        ...(o.depth === undefined ? {} : { maxDepth: count('--depth', o.depth) }),
+      };
       const s = await ctx.client(cmd).call<{ snapshot: SnapshotJson }>('GET', `/v1/snapshots/${encodeURIComponent(id)}`);
       if (o.json) return printJson(ctx, s);
-      ctx.out(renderSnapshotTree(s.snapshot));
+      ctx.out(renderSnapshotTree(s.snapshot, limits));
     });
 }
