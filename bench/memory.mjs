@@ -45,6 +45,29 @@ function describe(r) {
   };
 }
 
+/** Pauses of the bare-inspector cause check (workloads/backtrace-retention.cjs). */
+const CAUSE_PAUSES = 2000;
+
+/**
+ * Without the agent: does a bare in-process session retain each pause's
+ * scope objects, and does releasing the "backtrace" object group, or a
+ * Debugger disable/enable, give them back?
+ */
+async function causeCheck() {
+  const rows = [];
+  for (const mode of ['keep', 'release', 'reset']) {
+    const r = await runChildJson(join(here, 'workloads', 'backtrace-retention.cjs'), [mode, CAUSE_PAUSES], { nodeArgs: ['--expose-gc'] });
+    rows.push([mode, ...r.checkpoints.map((c) => c.heapMB.toFixed(2))]);
+  }
+  return [
+    `### Cause check without the agent: bare in-process session, ${CAUSE_PAUSES} pauses, heapUsed MB after forced GC`,
+    '',
+    table(['Debugger.paused handler', ...[1, 2, 3, 4].map((k) => `${(k * CAUSE_PAUSES) / 4} pauses`)], rows),
+    '',
+    'keep: does nothing; release: Runtime.releaseObjectGroup({objectGroup: "backtrace"}) in the handler; reset: Debugger.disable + enable every quarter.',
+  ].join('\n');
+}
+
 export async function runMemory() {
   const header = ['snapshots', 'received by peer', 's', 'heapUsed MB', 'RSS MB', 'external MB'];
   process.stderr.write(`memory: ${snapshots} snapshots, default debuggerResetEvaluations\n`);
@@ -59,6 +82,7 @@ export async function runMemory() {
     const cmp = describe(await one(compareSnapshots, compareReset));
     parts.push('', `### Same, ${compareSnapshots} snapshots with debuggerResetEvaluations = ${compareReset} (does the reset bound it?)`, '', table(header, cmp.rows), '', cmp.line);
     summary.push({ bench: 'memory', metric: `heap growth per 10k snapshots, reset ${compareReset} vs default (MB)`, value: cmp.heapPer10k, goal: `default: ${fmt(main.heapPer10k)}` });
+    parts.push('', await causeCheck());
   }
   return { text: parts.join('\n'), summary };
 }

@@ -9,27 +9,30 @@
 //
 //   node bench/unsampled.mjs [--quick] [--rounds=N]
 import { fileURLToPath } from 'node:url';
-import { measureHttp } from './support/httpBench.mjs';
+import { measureHttp, measureHttpAlternating } from './support/httpBench.mjs';
 import { HTTP_HEADER, httpRatios, httpRows } from './support/httpCompare.mjs';
 import { benchArgs, runRounds } from './support/rounds.mjs';
-import { fmt, median, table } from './support/stats.mjs';
+import { fmt, median, spread, table } from './support/stats.mjs';
 
 const { quick, rounds: roundsArg } = benchArgs();
-const rounds = roundsArg ?? (quick ? 2 : 6);
-const http = quick ? { warmupMs: 500, durationMs: 2000 } : { warmupMs: 1000, durationMs: 4000 };
+const rounds = roundsArg ?? (quick ? 2 : 4);
+const http = quick ? { warmupMs: 500, durationMs: 1500 } : { warmupMs: 1000, durationMs: 3000 };
+/** Paired phases in one process: odd count (idle, armed, idle, ... idle). */
+const paired = quick ? { warmupMs: 500, phases: 5, phaseMs: 700, variants: ['snapshot-never'] } : { warmupMs: 1000, phases: 9, phaseMs: 1000, variants: ['snapshot-elsewhere', 'logpoint-never', 'snapshot-never'] };
 /** No goal is set for this case in the brief; 0.99 is shown as the yardstick of the rate-limited case. */
 const GOAL = 0.99;
 /** The agent's charge per condition evaluation (CONDITION_COST_ESTIMATE_MS in agent/src/probes/probeManager.ts). */
 const CHARGE_US = 50;
 
-const variants = [{ name: 'base' }, { name: 'logpoint-never' }, { name: 'snapshot-never' }];
+const variants = [{ name: 'base' }, { name: 'snapshot-elsewhere' }, { name: 'logpoint-never' }, { name: 'snapshot-never' }];
+const PROBED = ['snapshot-elsewhere', 'logpoint-never', 'snapshot-never'];
 
 export async function runUnsampled() {
   const res = await runRounds({ rounds, variants, label: 'unsampled: ', run: (v) => measureHttp(v.name, http) });
   const rows = [];
   const agentRows = [];
   const summary = [];
-  for (const name of ['logpoint-never', 'snapshot-never']) {
+  for (const name of PROBED) {
     rows.push(...httpRows(name, res.base, res[name], GOAL));
     const { cpu, rps } = httpRatios(res.base, res[name]);
     summary.push({ bench: 'unsampled', metric: `${name} CPU/req ratio`, value: median(cpu), goal: '(report)' });
@@ -45,6 +48,14 @@ export async function runUnsampled() {
     agentRows.push([name, String(pauses), String(captured), fmt(median(budget)) + ` (${fmt(Math.min(...budget))}..${fmt(Math.max(...budget))})`, fmt(median(budget) / CHARGE_US), fmt(reqPerS), fmt(median(declinesPerS)), `${(median(armed) * 100).toFixed(0)}%`, states]);
     summary.push({ bench: 'unsampled', metric: `${name} pauses (snapshots+log lines at peer, agent captured)`, value: pauses + captured, goal: '0' });
   }
+  const pairedRows = [];
+  for (const name of paired.variants) {
+    process.stderr.write(`unsampled: paired phases, ${name}\n`);
+    const r = await measureHttpAlternating(name, paired);
+    const perReq = (armed) => r.phases.filter((p) => p.armed === armed).map((p) => p.cpuUs / p.requests);
+    pairedRows.push([name, String((paired.phases - 1) / 2), fmt(median(perReq(false))), fmt(median(perReq(true))), spread(r.ratios), String(r.counts.snapshot + r.counts.logLine)]);
+    summary.push({ bench: 'unsampled', metric: `${name} CPU/req ratio, paired in one process (idle agent / armed)`, value: median(r.ratios), goal: '(report)' });
+  }
   const text = [
     `## Unsampled probe on the request path (condition req.url === "/never") vs no agent — ${rounds} rounds × ${http.durationMs / 1000} s, 8 keep-alive connections`,
     '',
@@ -56,6 +67,13 @@ export async function runUnsampled() {
     ),
     '',
     'Budget declines are gate calls refused because the 10 ms/s budget was spent; the first one schedules the disarm, so disarms/s <= declines/s.',
+    'snapshot-elsewhere arms a probe on a line no request runs: the cost of the enabled debugger alone, without evaluations.',
+    '',
+    `### Same probes, paired in one server process: ${paired.phaseMs / 1000} s phases, agent idle / probe armed alternating under one continuous load`,
+    '',
+    table(['variant', 'armed phases', 'idle CPU µs/req (median)', 'armed CPU µs/req (median)', 'ratio idle/armed per armed phase (vs mean of neighbouring idle phases), median (min..max)', 'snapshots+log lines at peer'], pairedRows),
+    '',
+    'Pairs a second apart see the same machine, so this ratio is far less noisy than the one between processes; its baseline is the idle agent (whose own cost idle.mjs measures).',
   ].join('\n');
   return { text, summary };
 }

@@ -32,7 +32,7 @@ function ask(child, msg, key) {
  */
 export async function measureHttp(variant, { warmupMs, durationMs, concurrency = HTTP_CONCURRENCY }) {
   const profDir = process.env.KH_BENCH_CPU_PROF_DIR;
-  const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `${variant}-${Date.now()}.cpuprofile`] : [];
+  const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', profDir, '--cpu-prof-name', `${variant}-${Date.now()}.cpuprofile`] : [];
   const server = fork(join(workloads, 'http-server.mjs'), [variant], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   const killer = setTimeout(() => server.kill('SIGKILL'), 60_000 + warmupMs + durationMs);
   try {
@@ -44,6 +44,38 @@ export async function measureHttp(variant, { warmupMs, durationMs, concurrency =
     const l = await load(durationMs);
     const stats = await ask(server, 'stop', 'stats');
     return { ...stats, rps: l.requests / l.seconds, loadErrors: l.errors, cpuUsPerReq: stats.cpuUs / stats.requests };
+  } finally {
+    clearTimeout(killer);
+    if (server.connected) server.send('exit');
+    if (server.exitCode === null) await once(server, 'exit');
+  }
+}
+
+/**
+ * Paired phases in one server process (see alternate() in
+ * workloads/http-server.mjs): the agent idle, then the variant's probe armed,
+ * and so on, ending idle, under one continuous load. Pass an odd `phases`.
+ * Returns, per armed phase, the ratio of CPU µs per request (mean of the idle
+ * phases on either side / armed), and the phases themselves.
+ */
+export async function measureHttpAlternating(variant, { warmupMs, phases, phaseMs, settleMs = 300, concurrency = HTTP_CONCURRENCY }) {
+  const server = fork(join(workloads, 'http-server.mjs'), [variant, 'alternate'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const totalMs = (phases + 1) * (phaseMs + settleMs + 400);
+  const killer = setTimeout(() => server.kill('SIGKILL'), 60_000 + warmupMs + totalMs);
+  try {
+    const [ready] = await once(server, 'message');
+    if (!ready.ready) throw new Error(`server said ${JSON.stringify(ready)}`);
+    const load = (ms) => runChildJson(join(workloads, 'http-load.mjs'), [ready.port, ms, concurrency]);
+    await load(warmupMs);
+    // Load runs past the phases; the phases end first and the surplus is unmeasured.
+    const loading = load(totalMs + 2000);
+    const { phases: result, counts } = await ask(server, { alternate: { phases, phaseMs, settleMs } }, 'phases');
+    await loading;
+    // Each armed phase against the mean of the idle phases on either side, which cancels a linear drift.
+    const perReq = (p) => p.cpuUs / p.requests;
+    const ratios = [];
+    for (let k = 1; k + 1 < result.length; k += 2) ratios.push((perReq(result[k - 1]) + perReq(result[k + 1])) / 2 / perReq(result[k]));
+    return { phases: result, ratios, counts };
   } finally {
     clearTimeout(killer);
     if (server.connected) server.send('exit');

@@ -1,7 +1,9 @@
 // Runs a benchmark broker peer in its own process, so its work is not counted
 // in the measured process. Prints one JSON line {url} when ready; reads JSON
-// command lines on stdin ({"setProbe": {...}} / {"removeProbe": "id"}); writes
-// {"status": {...}}, {"heartbeat": {...}} and {"counts": {...}} lines.
+// command lines on stdin ({"setProbe": {...}} / {"removeProbe": "id"} /
+// {"counts": true} / {"snapshotMicros": true}); writes
+// {"status": {...}}, {"heartbeat": {...}}, {"counts": {...}} and
+// {"snapshotMicros": [...]} lines.
 // argv: trustPath [service] [heartbeatIntervalMs].
 import { createInterface } from 'node:readline';
 import { startPeer } from './peer.mjs';
@@ -23,5 +25,6 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (cmd.setProbe) void peer.setProbe(cmd.setProbe);
   if (cmd.removeProbe) void peer.removeProbe(cmd.removeProbe);
   if (cmd.counts) say({ counts: peer.counts });
+  if (cmd.snapshotMicros) say({ snapshotMicros: peer.snapshotMicros });
 }
 process.exit(0);

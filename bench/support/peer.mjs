@@ -19,6 +19,8 @@ export async function startPeer(trustPath, service = 'bench', options = {}) {
   const counts = { snapshot: 0, logLine: 0, probeStatus: 0 };
   const statuses = [];
   const heartbeats = [];
+  // Blocked time the agent measured for each snapshot (Snapshot.stats.durationMicros).
+  const snapshotMicros = [];
   let socket;
   const connected = new Promise((resolve) => {
     server.on('connection', (ws) => {
@@ -36,6 +38,7 @@ export async function startPeer(trustPath, service = 'bench', options = {}) {
           counts[r.message.body] = (counts[r.message.body] ?? 0) + 1;
           if (r.message.body === 'probeStatus') statuses.push(r.message.probeStatus);
           if (r.message.body === 'heartbeat') heartbeats.push(heartbeatStats(r.message.heartbeat));
+          if (r.message.body === 'snapshot') snapshotMicros.push(Number(r.message.snapshot?.stats?.durationMicros ?? 0));
         }
       });
     });
@@ -45,6 +48,7 @@ export async function startPeer(trustPath, service = 'bench', options = {}) {
     counts,
     statuses,
     heartbeats,
+    snapshotMicros,
     connected,
     async setProbe(probe) {
       await connected;

@@ -16,6 +16,7 @@ export async function startRemotePeer(trustPath, service = 'bench', options = {}
   const statuses = [];
   const heartbeats = [];
   let counts;
+  let snapshotMicros;
   let resolveUrl;
   const urlReady = new Promise((r) => (resolveUrl = r));
   lines.on('line', (l) => {
@@ -24,6 +25,7 @@ export async function startRemotePeer(trustPath, service = 'bench', options = {}
     if (m.status) statuses.push(m.status);
     if (m.heartbeat) heartbeats.push(m.heartbeat);
     if (m.counts) counts = m.counts;
+    if (m.snapshotMicros) snapshotMicros = m.snapshotMicros;
   });
   const url = await urlReady;
   const send = (o) => child.stdin.write(JSON.stringify(o) + '\n');
@@ -45,6 +47,13 @@ export async function startRemotePeer(trustPath, service = 'bench', options = {}
       send({ counts: true });
       for (let i = 0; i < 200 && !counts; i++) await new Promise((r) => setTimeout(r, 10));
       return counts;
+    },
+    /** Blocked µs the agent measured for each snapshot received so far. */
+    async snapshotMicros() {
+      snapshotMicros = undefined;
+      send({ snapshotMicros: true });
+      for (let i = 0; i < 200 && !snapshotMicros; i++) await new Promise((r) => setTimeout(r, 10));
+      return snapshotMicros ?? [];
     },
     close: () => child.kill(),
   };

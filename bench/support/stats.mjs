@@ -1,8 +1,11 @@
 // Small statistics for side-by-side benchmark tables: the median of per-round
 // ratios, with the spread (min..max) printed beside it so noise stays visible.
-import { median } from './peer.mjs';
-
-export { median };
+/** The median; with an even count, the mean of the two middle values (peer.mjs's median takes the upper one). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
 
 export const min = (xs) => Math.min(...xs);
 export const max = (xs) => Math.max(...xs);

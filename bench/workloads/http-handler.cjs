@@ -18,6 +18,13 @@ function handle(req, res) {
   res.end(body);
 }
 
-const probeLine = readFileSync(__filename, 'utf8').split('\n').findIndex((l) => l.includes('// PROBE')) + 1;
+/** Never called by requests: a probe here arms the debugger without being on the request path. */
+function elsewhere(x) {
+  return x + 1; // ELSEWHERE
+}
 
-module.exports = { handle, probeLine, probePath: 'workloads/http-handler.cjs', served: () => served };
+const lines = readFileSync(__filename, 'utf8').split('\n');
+const probeLine = lines.findIndex((l) => l.includes('// PROBE')) + 1;
+const elsewhereLine = lines.findIndex((l) => l.includes('// ELSEWHERE')) + 1;
+
+module.exports = { handle, elsewhere, probeLine, elsewhereLine, probePath: 'workloads/http-handler.cjs', served: () => served };
