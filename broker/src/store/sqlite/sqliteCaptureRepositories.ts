@@ -1,9 +1,9 @@
 /**
  * SQLite repositories for probes, snapshots and kill switches (schema step 4).
  */
-import type Database from 'better-sqlite3';
 import { type GrantKind, type KillSwitchRecord, type ProbeRecord, type SnapshotRecord } from '../records';
 import { type KillSwitchRepository, type ProbeFilter, type ProbeRepository, type SnapshotFilter, type SnapshotRepository } from '../store';
+import { type Prepare } from './statementCache';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
@@ -50,17 +50,17 @@ function where(conditions: [string, unknown][]): { sql: string; args: unknown[] 
   return { sql: used.length ? `WHERE ${used.map(([c]) => c).join(' AND ')}` : '', args: used.map(([, v]) => v) };
 }
 
-export function sqliteProbes(db: Database.Database): ProbeRepository {
+export function sqliteProbes(prepare: Prepare): ProbeRepository {
   return {
     async insert(p) {
-      db.prepare(
+      prepare(
         `INSERT INTO probes (id, grant_id, service, kind, path, line, column_number, condition, hit_condition, log_template, max_hits,
            expires_at_ms, created_by, created_at_ms, removed_at_ms, removed_by, remove_reason)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(p.id, p.grantId, p.service, p.kind, p.path, p.line, p.column, p.condition, p.hitCondition, p.logTemplate, p.maxHits, p.expiresAtMs, p.createdBy, p.createdAtMs, p.removedAtMs, p.removedBy, p.removeReason);
     },
     async get(id) {
-      const r = db.prepare('SELECT * FROM probes WHERE id = ?').get(id) as Row | undefined;
+      const r = prepare('SELECT * FROM probes WHERE id = ?').get(id) as Row | undefined;
       return r && toProbe(r);
     },
     async list(filter: ProbeFilter) {
@@ -69,24 +69,24 @@ export function sqliteProbes(db: Database.Database): ProbeRepository {
         ['grant_id = ?', filter.grantId],
         ['removed_at_ms = ?', filter.activeOnly ? 0 : undefined],
       ]);
-      return (db.prepare(`SELECT * FROM probes ${w.sql} ORDER BY created_at_ms, id`).all(...w.args) as Row[]).map(toProbe);
+      return (prepare(`SELECT * FROM probes ${w.sql} ORDER BY created_at_ms, id`).all(...w.args) as Row[]).map(toProbe);
     },
     async update(p) {
-      db.prepare('UPDATE probes SET removed_at_ms = ?, removed_by = ?, remove_reason = ? WHERE id = ?').run(p.removedAtMs, p.removedBy, p.removeReason, p.id);
+      prepare('UPDATE probes SET removed_at_ms = ?, removed_by = ?, remove_reason = ? WHERE id = ?').run(p.removedAtMs, p.removedBy, p.removeReason, p.id);
     },
   };
 }
 
-export function sqliteSnapshots(db: Database.Database): SnapshotRepository {
+export function sqliteSnapshots(prepare: Prepare): SnapshotRepository {
   return {
     async insert(s) {
-      db.prepare(
+      prepare(
         `INSERT INTO snapshots (id, service, grant_id, probe_id, instance_id, captured_at_ms, received_at_ms, expires_at_ms, data)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(s.id, s.service, s.grantId, s.probeId, s.instanceId, s.capturedAtMs, s.receivedAtMs, s.expiresAtMs, Buffer.from(s.data));
     },
     async get(id) {
-      const r = db.prepare('SELECT * FROM snapshots WHERE id = ?').get(id) as Row | undefined;
+      const r = prepare('SELECT * FROM snapshots WHERE id = ?').get(id) as Row | undefined;
       return r && toSnapshot(r);
     },
     async list(filter: SnapshotFilter) {
@@ -96,24 +96,24 @@ export function sqliteSnapshots(db: Database.Database): SnapshotRepository {
         ['grant_id = ?', filter.grantId],
         ['expires_at_ms > ?', filter.aliveAtMs],
       ]);
-      return (db.prepare(`SELECT * FROM snapshots ${w.sql} ORDER BY captured_at_ms DESC, id LIMIT ?`).all(...w.args, filter.limit) as Row[]).map(toSnapshot);
+      return (prepare(`SELECT * FROM snapshots ${w.sql} ORDER BY captured_at_ms DESC, id LIMIT ?`).all(...w.args, filter.limit) as Row[]).map(toSnapshot);
     },
     async deleteExpired(nowMs) {
-      return db.prepare('DELETE FROM snapshots WHERE expires_at_ms <= ?').run(nowMs).changes;
+      return prepare('DELETE FROM snapshots WHERE expires_at_ms <= ?').run(nowMs).changes;
     },
   };
 }
 
-export function sqliteKillSwitches(db: Database.Database): KillSwitchRepository {
+export function sqliteKillSwitches(prepare: Prepare): KillSwitchRepository {
   return {
     async put(k: KillSwitchRecord) {
-      db.prepare(
+      prepare(
         `INSERT INTO kill_switches (scope, is_on, reason, set_by, set_at_ms) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (scope) DO UPDATE SET is_on = excluded.is_on, reason = excluded.reason, set_by = excluded.set_by, set_at_ms = excluded.set_at_ms`,
       ).run(k.scope, k.on ? 1 : 0, k.reason, k.setBy, k.setAtMs);
     },
     async list() {
-      return (db.prepare('SELECT * FROM kill_switches ORDER BY scope').all() as Row[]).map((r) => ({
+      return (prepare('SELECT * FROM kill_switches ORDER BY scope').all() as Row[]).map((r) => ({
         scope: str(r.scope),
         on: num(r.is_on) !== 0,
         reason: str(r.reason),

@@ -1,6 +1,7 @@
 /**
  * The repositories over one better-sqlite3 connection. Statements run
  * synchronously; the methods are async only to honour the Store interface.
+ * Statements are prepared once per connection (see statementCache.ts).
  */
 import type Database from 'better-sqlite3';
 import { type Role } from '../../identity/roles';
@@ -29,6 +30,7 @@ import {
   type UserRepository,
 } from '../store';
 import { sqliteKillSwitches, sqliteProbes, sqliteSnapshots } from './sqliteCaptureRepositories';
+import { type Prepare, statementCache } from './statementCache';
 
 type Row = Record<string, unknown>;
 
@@ -93,31 +95,31 @@ function toAudit(r: Row): AuditRow {
   };
 }
 
-function users(db: Database.Database): UserRepository {
+function users(prepare: Prepare): UserRepository {
   return {
     async insert(u) {
-      db.prepare('INSERT INTO users (id, roles, disabled, created_at_ms) VALUES (?, ?, ?, ?)').run(u.id, JSON.stringify(u.roles), u.disabled ? 1 : 0, u.createdAtMs);
+      prepare('INSERT INTO users (id, roles, disabled, created_at_ms) VALUES (?, ?, ?, ?)').run(u.id, JSON.stringify(u.roles), u.disabled ? 1 : 0, u.createdAtMs);
     },
     async get(id) {
-      const r = db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+      const r = prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
       return r && toUser(r);
     },
     async list() {
-      return (db.prepare('SELECT * FROM users ORDER BY id').all() as Row[]).map(toUser);
+      return (prepare('SELECT * FROM users ORDER BY id').all() as Row[]).map(toUser);
     },
     async update(u) {
-      db.prepare('UPDATE users SET roles = ?, disabled = ? WHERE id = ?').run(JSON.stringify(u.roles), u.disabled ? 1 : 0, u.id);
+      prepare('UPDATE users SET roles = ?, disabled = ? WHERE id = ?').run(JSON.stringify(u.roles), u.disabled ? 1 : 0, u.id);
     },
     async count() {
-      return num((db.prepare('SELECT COUNT(*) AS n FROM users').get() as Row).n);
+      return num((prepare('SELECT COUNT(*) AS n FROM users').get() as Row).n);
     },
   };
 }
 
-function tokens(db: Database.Database): TokenRepository {
+function tokens(prepare: Prepare): TokenRepository {
   return {
     async insert(t) {
-      db.prepare('INSERT INTO tokens (id, hash, kind, subject, created_at_ms, expires_at_ms, revoked) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      prepare('INSERT INTO tokens (id, hash, kind, subject, created_at_ms, expires_at_ms, revoked) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
         t.id,
         t.hash,
         t.kind,
@@ -128,60 +130,60 @@ function tokens(db: Database.Database): TokenRepository {
       );
     },
     async findByHash(hash) {
-      const r = db.prepare('SELECT * FROM tokens WHERE hash = ?').get(hash) as Row | undefined;
+      const r = prepare('SELECT * FROM tokens WHERE hash = ?').get(hash) as Row | undefined;
       return r && toToken(r);
     },
     async get(id) {
-      const r = db.prepare('SELECT * FROM tokens WHERE id = ?').get(id) as Row | undefined;
+      const r = prepare('SELECT * FROM tokens WHERE id = ?').get(id) as Row | undefined;
       return r && toToken(r);
     },
     async listBySubject(subject) {
-      return (db.prepare('SELECT * FROM tokens WHERE subject = ? ORDER BY created_at_ms').all(subject) as Row[]).map(toToken);
+      return (prepare('SELECT * FROM tokens WHERE subject = ? ORDER BY created_at_ms').all(subject) as Row[]).map(toToken);
     },
     async revoke(id) {
-      db.prepare('UPDATE tokens SET revoked = 1 WHERE id = ?').run(id);
+      prepare('UPDATE tokens SET revoked = 1 WHERE id = ?').run(id);
     },
   };
 }
 
-function approverKeys(db: Database.Database): ApproverKeyRepository {
+function approverKeys(prepare: Prepare): ApproverKeyRepository {
   const toKey = (r: Row): ApproverKeyRecord => ({ userId: str(r.user_id), publicKeyPem: str(r.public_key_pem), registeredAtMs: num(r.registered_at_ms) });
   return {
     async put(k) {
-      db.prepare(
+      prepare(
         `INSERT INTO approver_keys (user_id, public_key_pem, registered_at_ms) VALUES (?, ?, ?)
          ON CONFLICT (user_id) DO UPDATE SET public_key_pem = excluded.public_key_pem, registered_at_ms = excluded.registered_at_ms`,
       ).run(k.userId, k.publicKeyPem, k.registeredAtMs);
     },
     async get(userId) {
-      const r = db.prepare('SELECT * FROM approver_keys WHERE user_id = ?').get(userId) as Row | undefined;
+      const r = prepare('SELECT * FROM approver_keys WHERE user_id = ?').get(userId) as Row | undefined;
       return r && toKey(r);
     },
     async list() {
-      return (db.prepare('SELECT * FROM approver_keys ORDER BY user_id').all() as Row[]).map(toKey);
+      return (prepare('SELECT * FROM approver_keys ORDER BY user_id').all() as Row[]).map(toKey);
     },
   };
 }
 
-function services(db: Database.Database): ServiceRepository {
+function services(prepare: Prepare): ServiceRepository {
   return {
     async insert(s) {
-      db.prepare('INSERT INTO services (name, policy, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)').run(s.name, JSON.stringify(s.policy), s.createdAtMs, s.updatedAtMs);
+      prepare('INSERT INTO services (name, policy, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)').run(s.name, JSON.stringify(s.policy), s.createdAtMs, s.updatedAtMs);
     },
     async get(name) {
-      const r = db.prepare('SELECT * FROM services WHERE name = ?').get(name) as Row | undefined;
+      const r = prepare('SELECT * FROM services WHERE name = ?').get(name) as Row | undefined;
       return r && toService(r);
     },
     async list() {
-      return (db.prepare('SELECT * FROM services ORDER BY name').all() as Row[]).map(toService);
+      return (prepare('SELECT * FROM services ORDER BY name').all() as Row[]).map(toService);
     },
     async update(s) {
-      db.prepare('UPDATE services SET policy = ?, updated_at_ms = ? WHERE name = ?').run(JSON.stringify(s.policy), s.updatedAtMs, s.name);
+      prepare('UPDATE services SET policy = ?, updated_at_ms = ? WHERE name = ?').run(JSON.stringify(s.policy), s.updatedAtMs, s.name);
     },
   };
 }
 
-function grants(db: Database.Database): GrantRepository {
+function grants(prepare: Prepare): GrantRepository {
   const toApproval = (r: Row): ApprovalRecord => ({
     grantId: str(r.grant_id),
     approverId: str(r.approver_id),
@@ -190,7 +192,7 @@ function grants(db: Database.Database): GrantRepository {
   });
   return {
     async insert(g) {
-      db.prepare(
+      prepare(
         `INSERT INTO grants (id, service, requester, selector, scope_globs, kinds, requested_duration_ms, max_hits_per_probe, reason, ticket, status,
            created_at_ms, body, not_before_ms, not_after_ms, closed_by, closed_reason, closed_at_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -216,7 +218,7 @@ function grants(db: Database.Database): GrantRepository {
       );
     },
     async get(id) {
-      const r = db.prepare('SELECT * FROM grants WHERE id = ?').get(id) as Row | undefined;
+      const r = prepare('SELECT * FROM grants WHERE id = ?').get(id) as Row | undefined;
       return r && toGrant(r);
     },
     async list(filter: GrantFilter) {
@@ -233,15 +235,15 @@ function grants(db: Database.Database): GrantRepository {
         args.push(value);
       }
       const sql = `SELECT * FROM grants ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at_ms, id`;
-      return (db.prepare(sql).all(...args) as Row[]).map(toGrant);
+      return (prepare(sql).all(...args) as Row[]).map(toGrant);
     },
     async update(g) {
-      db.prepare(
+      prepare(
         `UPDATE grants SET status = ?, body = ?, not_before_ms = ?, not_after_ms = ?, closed_by = ?, closed_reason = ?, closed_at_ms = ? WHERE id = ?`,
       ).run(g.status, g.body ? Buffer.from(g.body) : null, g.notBeforeMs, g.notAfterMs, g.closedBy, g.closedReason, g.closedAtMs, g.id);
     },
     async insertApproval(a) {
-      db.prepare('INSERT INTO approvals (grant_id, approver_id, signature, signed_at_ms) VALUES (?, ?, ?, ?)').run(
+      prepare('INSERT INTO approvals (grant_id, approver_id, signature, signed_at_ms) VALUES (?, ?, ?, ?)').run(
         a.grantId,
         a.approverId,
         Buffer.from(a.signature),
@@ -249,19 +251,19 @@ function grants(db: Database.Database): GrantRepository {
       );
     },
     async listApprovals(grantId) {
-      return (db.prepare('SELECT * FROM approvals WHERE grant_id = ? ORDER BY signed_at_ms, approver_id').all(grantId) as Row[]).map(toApproval);
+      return (prepare('SELECT * FROM approvals WHERE grant_id = ? ORDER BY signed_at_ms, approver_id').all(grantId) as Row[]).map(toApproval);
     },
   };
 }
 
-function audit(db: Database.Database): AuditRepository {
+function audit(prepare: Prepare): AuditRepository {
   return {
     async head(): Promise<AuditHead | undefined> {
-      const r = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as Row | undefined;
+      const r = prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as Row | undefined;
       return r && { seq: num(r.seq), hash: str(r.hash) };
     },
     async append(row) {
-      db.prepare('INSERT INTO audit (seq, at_ms, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      prepare('INSERT INTO audit (seq, at_ms, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
         row.seq,
         row.atMs,
         row.actor,
@@ -271,30 +273,32 @@ function audit(db: Database.Database): AuditRepository {
         row.prevHash,
         row.hash,
       );
-      db.prepare(
+      prepare(
         `INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`,
       ).run(row.seq, row.hash);
     },
     async storedHead() {
-      const r = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as Row | undefined;
+      const r = prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as Row | undefined;
       return r && { seq: num(r.seq), hash: str(r.hash) };
     },
     async list(afterSeq, limit) {
-      return (db.prepare('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as Row[]).map(toAudit);
+      return (prepare('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as Row[]).map(toAudit);
     },
   };
 }
 
+/** The repositories over `db`, sharing one cache of prepared statements. */
 export function sqliteRepositories(db: Database.Database): Repositories {
+  const prepare = statementCache(db);
   return {
-    users: users(db),
-    tokens: tokens(db),
-    approverKeys: approverKeys(db),
-    services: services(db),
-    grants: grants(db),
-    audit: audit(db),
-    probes: sqliteProbes(db),
-    snapshots: sqliteSnapshots(db),
-    killSwitches: sqliteKillSwitches(db),
+    users: users(prepare),
+    tokens: tokens(prepare),
+    approverKeys: approverKeys(prepare),
+    services: services(prepare),
+    grants: grants(prepare),
+    audit: audit(prepare),
+    probes: sqliteProbes(prepare),
+    snapshots: sqliteSnapshots(prepare),
+    killSwitches: sqliteKillSwitches(prepare),
   };
 }

@@ -6,12 +6,14 @@
  * WAL mode lets readers (for example `keyhole audit verify` in another
  * process) read while the broker writes. Transactions are serialised through
  * a queue: a transaction may await between statements, and nothing else may
- * run on the connection until it commits or rolls back.
+ * run on the connection until it commits or rolls back. Transactions queued
+ * together commit together (groupCommit.ts).
  */
 import Database from 'better-sqlite3';
 import { type Repositories, type Store } from '../store';
 import { brokerError, BrokerErrorCode } from '../../errors';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
+import { GroupCommitQueue } from './groupCommit';
 import { sqliteRepositories } from './sqliteRepositories';
 
 export interface SqliteStoreOptions {
@@ -27,7 +29,7 @@ export interface SqliteStoreOptions {
 export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 export class SqliteStore implements Store {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue: GroupCommitQueue;
   private readonly repos: Repositories;
   private closed = false;
 
@@ -36,6 +38,9 @@ export class SqliteStore implements Store {
     private readonly readonly: boolean,
   ) {
     this.repos = sqliteRepositories(db);
+    // IMMEDIATE takes the write lock up front, so two brokers on one file
+    // cannot both read the audit head and append the same seq.
+    this.queue = new GroupCommitQueue(db, readonly ? 'BEGIN' : 'BEGIN IMMEDIATE');
   }
 
   /** Opens (creating if needed) and migrates the file at `path`. */
@@ -74,27 +79,12 @@ export class SqliteStore implements Store {
   }
 
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      if (this.closed) throw new Error('the store is closed');
-      // IMMEDIATE takes the write lock up front, so two brokers on one file
-      // cannot both read the audit head and append the same seq.
-      this.db.exec(this.readonly ? 'BEGIN' : 'BEGIN IMMEDIATE');
-      try {
-        const result = await work(this.repos);
-        this.db.exec('COMMIT');
-        return result;
-      } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw err;
-      }
-    };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    return this.queue.run(() => work(this.repos));
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    await this.queue.idle();
     if (this.closed) return;
     this.closed = true;
     this.db.close();
