@@ -21,7 +21,8 @@
 // pause), with this tree's redactor, so that only the serializers differ.
 //
 // Last, the first captures of a fresh process (in child processes), without
-// and with warmUpSerializer (serializerWarmUp.ts) before the first pause.
+// and with scheduleSerializerWarmUp (serializerWarmUp.ts) before the first
+// pause (its wall time, spread over event-loop turns, is printed).
 //
 // Plain Node ESM over the compiled agent: run `npx tsc -b agent` first, then
 //   node bench/serializer.bench.mjs [iterations=20000] [rounds=5] [baselineAgentDist]
@@ -42,7 +43,7 @@ if (process.argv[2] === '--first-pauses') {
   const serializer = require('../agent/dist/capture/serializer.js');
   const redactor = createRedactor();
   let warm = { rounds: 0, elapsedMs: 0 };
-  if (process.argv[3] === 'warm') warm = require('../agent/dist/capture/serializerWarmUp.js').warmUpSerializer(DEFAULT_CAPTURE_LIMITS, redactor);
+  if (process.argv[3] === 'warm') warm = await require('../agent/dist/capture/serializerWarmUp.js').scheduleSerializerWarmUp(DEFAULT_CAPTURE_LIMITS, redactor).done;
   await new Promise((res) => setTimeout(res, 20)); // let V8 install what it compiled in the background
   const us = [];
   pauseAtProbe(FIRST_PAUSES, (holders) => {
@@ -228,10 +229,10 @@ console.log(`| probe in pause (wall) | createRedactor() | ${inPause.map((xs) => 
 
 // First captures of a fresh process, without and with a warm-up.
 console.log(`\nfirst ${FIRST_PAUSES} captures of a fresh process (wall µs, createRedactor()):`);
-console.log('| warm-up | warm-up ms | 1st capture | median 2-10 | median 11-30 | median 31-60 |');
+console.log('| warm-up | warm-up wall ms | 1st capture | median 2-10 | median 11-30 | median 31-60 |');
 console.log('|---|---|---|---|---|---|');
 for (const mode of ['none', 'warm']) {
   const out = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--first-pauses', mode], { encoding: 'utf8' }));
   const m = (a, b) => median(out.us.slice(a, b)).toFixed(0);
-  console.log(`| ${mode === 'warm' ? `warmUpSerializer (${out.warm.rounds} rounds)` : 'none'} | ${out.warm.elapsedMs.toFixed(1)} | ${out.us[0].toFixed(0)} | ${m(1, 10)} | ${m(10, 30)} | ${m(30, 60)} |`);
+  console.log(`| ${mode === 'warm' ? `scheduleSerializerWarmUp (${out.warm.rounds} rounds)` : 'none'} | ${out.warm.elapsedMs.toFixed(1)} | ${out.us[0].toFixed(0)} | ${m(1, 10)} | ${m(10, 30)} | ${m(30, 60)} |`);
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { pb } from '@keyhole/protocol';
 import { DEFAULT_CAPTURE_LIMITS } from './limits';
 import { createSerializeContext, serializeValue, serializeVariables } from './serializer';
-import { warmUpSample, warmUpSerializer } from './serializerWarmUp';
+import { scheduleSerializerWarmUp, warmUpSample, warmUpSerializer } from './serializerWarmUp';
 import { createTestRedactor } from './fixtures/testRedactor';
 
 const K = pb.ValueKind;
@@ -47,4 +47,22 @@ test('a capture after a warm-up gives exactly what it gives without one', () => 
   assert.deepEqual(serializeValue(value, afterWarmUp), serializeValue(value, withoutWarmUp));
   assert.deepEqual([...afterWarmUp.maskedKinds], [...withoutWarmUp.maskedKinds]);
   assert.deepEqual(afterWarmUp.budget.bytesUsed, withoutWarmUp.budget.bytesUsed);
+});
+
+test('a scheduled warm-up runs its rounds over several event-loop turns and can be cancelled', async () => {
+  let turns = 0;
+  let counting = true;
+  const tick = (): void => {
+    turns++;
+    if (counting) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const full = await scheduleSerializerWarmUp(DEFAULT_CAPTURE_LIMITS, createTestRedactor(), 6, 0).done;
+  counting = false;
+  assert.equal(full.rounds, 6);
+  assert.ok(turns >= 5, `the host got turns in between (${turns})`);
+
+  const cancelled = scheduleSerializerWarmUp(DEFAULT_CAPTURE_LIMITS, createTestRedactor(), 1000, 0);
+  cancelled.cancel();
+  assert.ok((await cancelled.done).rounds < 1000);
 });

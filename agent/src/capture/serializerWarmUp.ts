@@ -7,9 +7,11 @@
  * interpreted code; it runs into the 5 ms time budget and the snapshot is cut)
  * and the next hundred or so several times the steady cost, until V8 has
  * optimized the serializer; after a warm-up of 100 rounds the first capture
- * is well under a millisecond. Call it where a capture will soon be possible
- * (the first probe installed), outside any pause, never per hit: it costs tens
- * of milliseconds of main-thread time once. It touches no user value; the
+ * is well under a millisecond. Schedule it where a capture will soon be
+ * possible (the first probe installed), outside any pause, never per hit: it
+ * costs tens of milliseconds of main-thread time once, which
+ * scheduleSerializerWarmUp spreads over event-loop turns of a few ms each so
+ * that requests keep being served meanwhile. It touches no user value; the
  * redactor sees only the synthetic text below (names are remembered as clean
  * names for that redactor, which later captures use as they would anyway).
  */
@@ -22,6 +24,8 @@ import { createSerializeContext, serializeValue, serializeVariables } from './se
 export const SERIALIZER_WARM_UP_ROUNDS = 100;
 /** Main-thread time warmUpSerializer may take at most; it stops early past this. Default 50 ms. */
 export const SERIALIZER_WARM_UP_MAX_MS = 50;
+/** Longest scheduleSerializerWarmUp holds the main thread at once (at least one round runs per turn). Default 5 ms. */
+export const SERIALIZER_WARM_UP_SLICE_MS = 5;
 /** Time budget of one warm-up capture: large, so that cold early rounds still walk every kind of value. */
 const WARM_UP_CAPTURE_BUDGET_MS = 1000;
 
@@ -82,10 +86,29 @@ export function warmUpSample(i: number): Record<string, unknown> {
   return holder;
 }
 
+/** Runs rounds from..to-1 (at least one), stopping once `maxMs` have passed since `started`; returns the next round. */
+function runRounds(limits: CaptureLimits, redactor: Redactor, from: number, to: number, started: number, maxMs: number): number {
+  const warmLimits: CaptureLimits = { ...limits, timeBudgetMs: WARM_UP_CAPTURE_BUDGET_MS };
+  let next = from;
+  try {
+    while (next < to && (next === from || monotonicNow() - started < maxMs)) {
+      const sample = warmUpSample(next);
+      const ctx = createSerializeContext(warmLimits, redactor);
+      serializeVariables(sample, ctx);
+      serializeValue(sample.order, ctx);
+      next++;
+    }
+  } catch {
+    // A warm-up is an optimisation only; whatever failed will be reported by real captures.
+    return to;
+  }
+  return next;
+}
+
 /**
- * Serializes warmUpSample `rounds` times (each in its own context, with the
- * given limits but a large time budget), stopping early after maxMs.
- * Never throws.
+ * Serializes warmUpSample `rounds` times in a row (each in its own context,
+ * with the given limits but a large time budget), stopping early after
+ * maxMs (0: no round at all). Never throws.
  */
 export function warmUpSerializer(
   limits: CaptureLimits,
@@ -94,18 +117,43 @@ export function warmUpSerializer(
   maxMs: number = SERIALIZER_WARM_UP_MAX_MS,
 ): WarmUpResult {
   const started = monotonicNow();
-  const warmLimits: CaptureLimits = { ...limits, timeBudgetMs: WARM_UP_CAPTURE_BUDGET_MS };
-  let done = 0;
-  try {
-    while (done < rounds && monotonicNow() - started < maxMs) {
-      const sample = warmUpSample(done);
-      const ctx = createSerializeContext(warmLimits, redactor);
-      serializeVariables(sample, ctx);
-      serializeValue(sample.order, ctx);
-      done++;
-    }
-  } catch {
-    // A warm-up is an optimisation only; whatever failed will be reported by real captures.
-  }
+  const done = maxMs > 0 && rounds > 0 ? runRounds(limits, redactor, 0, rounds, started, maxMs) : 0;
   return { rounds: done, elapsedMs: monotonicNow() - started };
+}
+
+export interface ScheduledWarmUp {
+  /** Settles (never rejects) when the rounds are done or the warm-up was cancelled. */
+  readonly done: Promise<WarmUpResult>;
+  /** Stops before the next slice (e.g. when the agent stops). */
+  cancel(): void;
+}
+
+/**
+ * The same warm-up spread over event-loop turns: each turn (setImmediate)
+ * runs rounds for at most sliceMs, so the host is never held for long.
+ * `elapsedMs` is then the wall time from the first slice to the last.
+ */
+export function scheduleSerializerWarmUp(
+  limits: CaptureLimits,
+  redactor: Redactor,
+  rounds: number = SERIALIZER_WARM_UP_ROUNDS,
+  sliceMs: number = SERIALIZER_WARM_UP_SLICE_MS,
+): ScheduledWarmUp {
+  let cancelled = false;
+  let finish: (r: WarmUpResult) => void = () => undefined;
+  const done = new Promise<WarmUpResult>((resolve) => (finish = resolve));
+  const started = monotonicNow();
+  let next = 0;
+  const slice = (): void => {
+    if (!cancelled && next < rounds) next = runRounds(limits, redactor, next, rounds, monotonicNow(), sliceMs);
+    if (cancelled || next >= rounds) finish({ rounds: next, elapsedMs: monotonicNow() - started });
+    else setImmediate(slice);
+  };
+  setImmediate(slice);
+  return {
+    done,
+    cancel() {
+      cancelled = true;
+    },
+  };
 }
