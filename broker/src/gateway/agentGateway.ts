@@ -40,8 +40,8 @@ export const DEFAULT_AGENT_GATEWAY_OPTIONS: AgentGatewayOptions = {
 export interface AgentEvents {
   /** A connection completed its handshake; send it what it should know (active grants). */
   onAgentReady?(conn: AgentConnection): Promise<void> | void;
-  /** Frames after the handshake, for the probe and snapshot routers. */
-  onAgentMessage?(conn: AgentConnection, message: pb.AgentMessage): void;
+  /** Frames after the handshake, for the probe and snapshot routers; `frame` is the message as received. */
+  onAgentMessage?(conn: AgentConnection, message: pb.AgentMessage, frame: FrameData): void;
 }
 
 function sendFrame(ws: WebSocket, message: pb.BrokerMessage.$Properties): void {
@@ -72,7 +72,7 @@ export function handleAgentConnection(ws: WebSocket, broker: Broker, registry: A
         conn.lastHeartbeatMs = broker.clock();
         conn.stats = message.heartbeat.stats ?? undefined;
       }
-      events.onAgentMessage?.(conn, message);
+      events.onAgentMessage?.(conn, message, data);
       return;
     }
     if (handshaking) return; // frames before Welcome are ignored; the agent waits for it.

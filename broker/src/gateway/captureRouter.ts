@@ -4,7 +4,7 @@
  * lines in. Agents check every probe against their signed grants; this only
  * routes, stores and tells clients.
  */
-import { pb } from '@keyhole/protocol';
+import { type FrameData, pb } from '@keyhole/protocol';
 import { type Broker } from '../broker';
 import { type BrokerEvent } from '../events';
 import { grantState } from '../grants/grantService';
@@ -13,6 +13,7 @@ import { activeProbes } from '../probes/probeService';
 import { type ProbeStatusTracker } from '../probes/probeStatusTracker';
 import { type ProbeRecord } from '../store/records';
 import { type AgentConnection, selectorMatches } from './agentRegistry';
+import { encodedSnapshotOf } from './snapshotFrame';
 
 const KIND: Readonly<Record<string, pb.ProbeKind>> = { SNAPSHOT: pb.ProbeKind.SNAPSHOT, LOGPOINT: pb.ProbeKind.LOGPOINT };
 
@@ -61,9 +62,9 @@ export function routeCaptureEvents(broker: Broker, tracker: ProbeStatusTracker):
 }
 
 /** Handles one post-handshake frame from an agent. Never throws. */
-export async function handleAgentFrame(broker: Broker, tracker: ProbeStatusTracker, conn: AgentConnection, message: pb.AgentMessage): Promise<void> {
+export async function handleAgentFrame(broker: Broker, tracker: ProbeStatusTracker, conn: AgentConnection, message: pb.AgentMessage, frame?: FrameData): Promise<void> {
   if (message.snapshot) {
-    const result = await broker.snapshots.accept(conn.service, conn.instanceId, message.snapshot);
+    const result = await broker.snapshots.accept(conn.service, conn.instanceId, message.snapshot, frame && encodedSnapshotOf(frame));
     if (!result.ok) conn.send({ error: { code: result.code, message: `snapshot dropped: ${result.reason}`, fatal: false } });
   } else if (message.probeStatus) {
     const status = message.probeStatus;

@@ -47,8 +47,8 @@ export function attachGateways(server: Server, broker: Broker, options: GatewayO
         await grantsForAgent(broker, conn);
         await probesForAgent(broker, conn);
       },
-      onAgentMessage: (conn, message) => {
-        void handleAgentFrame(broker, tracker, conn, message).catch(() => undefined);
+      onAgentMessage: (conn, message, frame) => {
+        void handleAgentFrame(broker, tracker, conn, message, frame).catch(() => undefined);
       },
     }),
   );

@@ -37,8 +37,13 @@ export class SnapshotService {
     private readonly events: EventBus,
   ) {}
 
-  /** Takes a snapshot an agent of `service` sent. Refusals are audited and returned, never thrown. */
-  async accept(service: string, instanceId: string, snapshot: pb.Snapshot): Promise<AcceptResult> {
+  /**
+   * Takes a snapshot an agent of `service` sent. Refusals are audited and
+   * returned, never thrown. `encoded`: the bytes `snapshot` was decoded from,
+   * when the caller has them (see gateway/snapshotFrame.ts); they are stored
+   * as they are instead of encoding `snapshot` again.
+   */
+  async accept(service: string, instanceId: string, snapshot: pb.Snapshot, encoded?: Uint8Array): Promise<AcceptResult> {
     const now = this.clock();
     const actor = `agent:${service}`;
     const outcome = await this.store.transaction(async (r): Promise<AcceptResult & { requester?: string }> => {
@@ -56,7 +61,7 @@ export class SnapshotService {
       const killed = await activeKillSwitch(r, service);
       if (killed) return refuse('KH_KILL_SWITCH', `the ${killed.scope} kill switch is on`);
       const svc = await r.services.get(service);
-      const data = pb.Snapshot.encode(snapshot).finish();
+      const data = encoded ?? pb.Snapshot.encode(snapshot).finish();
       const record: SnapshotRecord = {
         id: snapshot.id,
         service,
