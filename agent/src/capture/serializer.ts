@@ -11,6 +11,14 @@
  * of an object, no valueOf/toString/toJSON/Symbol.toPrimitive/toStringTag).
  * Error stacks are read only when formatting them cannot run user code (see
  * errorStack.ts). Failures become ctx.errors, never exceptions.
+ *
+ * What is remembered, each giving exactly what recomputing would: names the
+ * redactor left unchanged, across captures of one redactor
+ * (serializerNameCache.ts); class names by prototype and depth-0 values by
+ * identity, within one capture only (classNameIn, topLevelObject). Values
+ * are never changed once made, since one can appear twice in a snapshot.
+ * warmUpSerializer (serializerWarmUp.ts) gets this code optimized before
+ * the first capture.
  */
 import { pb } from '@keyhole/protocol';
 import {
