@@ -53,3 +53,26 @@ test('labels parse', () => {
   assert.deepEqual(parseLabels('a=1,b=two'), { a: '1', b: 'two' });
   assert.equal(typeof parseLabels('novalue'), 'string');
 });
+
+test('KEYHOLE_SETTINGS sets nested limits; code options still win', () => {
+  const r = resolveConfig({ capture: { maxDepth: 1 } }, { ...good, KEYHOLE_SETTINGS: '{"capture":{"maxDepth":2,"timeBudgetMs":50},"rate":{"snapshotBurst":2}}' });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.equal(r.config.capture.maxDepth, 1);
+  assert.equal(r.config.capture.timeBudgetMs, 50);
+  assert.equal(r.config.rate.snapshotBurst, 2);
+  assert.equal(r.config.capture.maxFrames, 20);
+});
+
+test('KEYHOLE_SETTINGS refuses unknown groups and keys by name', () => {
+  for (const [text, pattern] of [
+    ['{"captur":{}}', /unknown group "captur"/],
+    ['{"capture":{"maxDept":2}}', /unknown setting "maxDept"/],
+    ['{"capture":{"maxDepth":"2"}}', /must be a number/],
+    ['[1]', /must be a JSON object/],
+    ['{', /is not JSON/],
+  ] as const) {
+    const r = resolveConfig({}, { ...good, KEYHOLE_SETTINGS: text });
+    assert.equal(r.ok, false, text);
+    assert.match(!r.ok ? r.problems.join() : '', pattern);
+  }
+});

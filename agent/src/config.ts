@@ -105,6 +105,12 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): { options: AgentOptions;
   if (env['KEYHOLE_TRUST_FILE'] !== undefined) options.trustFile = env['KEYHOLE_TRUST_FILE'];
   if (env['KEYHOLE_AGENT_TOKEN'] !== undefined) options.agentToken = env['KEYHOLE_AGENT_TOKEN'];
   if (env['KEYHOLE_INSTANCE_ID'] !== undefined) options.instanceId = env['KEYHOLE_INSTANCE_ID'];
+  const settings = env['KEYHOLE_SETTINGS'];
+  if (settings !== undefined && settings.trim()) {
+    const parsed = parseSettings(settings);
+    if (typeof parsed === 'string') problems.push(parsed);
+    else Object.assign(options, parsed);
+  }
   const labels = env['KEYHOLE_LABELS'];
   if (labels !== undefined) {
     const parsed = parseLabels(labels);
@@ -112,6 +118,38 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): { options: AgentOptions;
     else options.labels = parsed;
   }
   return { options, problems };
+}
+
+const SETTING_GROUPS = { capture: DEFAULT_CAPTURE_LIMITS, rate: DEFAULT_RATE, transport: DEFAULT_TRANSPORT } as const;
+
+/**
+ * KEYHOLE_SETTINGS: JSON with any of the groups `capture`, `rate`,
+ * `transport`, e.g. {"capture":{"maxDepth":2}} — for hosts configured only
+ * through the environment. Unknown groups or keys are refused by name, so a
+ * typo cannot silently leave a limit at its default.
+ */
+export function parseSettings(text: string): Pick<AgentOptions, 'capture' | 'rate' | 'transport'> | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return `KEYHOLE_SETTINGS is not JSON: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'KEYHOLE_SETTINGS must be a JSON object such as {"capture":{"maxDepth":2}}';
+  const out: Record<string, Record<string, number>> = {};
+  for (const [group, values] of Object.entries(raw as Record<string, unknown>)) {
+    const defaults = (SETTING_GROUPS as Record<string, object>)[group];
+    if (!defaults) return `KEYHOLE_SETTINGS: unknown group "${group}" (known: ${Object.keys(SETTING_GROUPS).join(', ')})`;
+    if (values === null || typeof values !== 'object' || Array.isArray(values)) return `KEYHOLE_SETTINGS.${group} must be an object`;
+    const group_: Record<string, number> = {};
+    for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+      if (!(key in defaults)) return `KEYHOLE_SETTINGS.${group}: unknown setting "${key}" (known: ${Object.keys(defaults).join(', ')})`;
+      if (typeof value !== 'number') return `KEYHOLE_SETTINGS.${group}.${key} must be a number`;
+      group_[key] = value;
+    }
+    out[group] = group_;
+  }
+  return out;
 }
 
 /** "region=eu,tier=web" -> { region: 'eu', tier: 'web' }, or a problem text. */
@@ -151,9 +189,9 @@ export function resolveConfig(options: AgentOptions, env: NodeJS.ProcessEnv): Co
     trustFile: pick('trustFile') ?? '',
     agentToken: pick('agentToken') ?? '',
     instanceId: pick('instanceId') ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    capture: Object.freeze({ ...DEFAULT_CAPTURE_LIMITS, ...(options.capture as Partial<CaptureLimits> | undefined) }),
-    rate: Object.freeze({ ...DEFAULT_RATE, ...(options.rate as Partial<RateSettings> | undefined) }),
-    transport: Object.freeze({ ...DEFAULT_TRANSPORT, ...(options.transport as Partial<TransportSettings> | undefined) }),
+    capture: Object.freeze({ ...DEFAULT_CAPTURE_LIMITS, ...(o.capture as Partial<CaptureLimits> | undefined), ...(options.capture as Partial<CaptureLimits> | undefined) }),
+    rate: Object.freeze({ ...DEFAULT_RATE, ...(o.rate as Partial<RateSettings> | undefined), ...(options.rate as Partial<RateSettings> | undefined) }),
+    transport: Object.freeze({ ...DEFAULT_TRANSPORT, ...(o.transport as Partial<TransportSettings> | undefined), ...(options.transport as Partial<TransportSettings> | undefined) }),
   };
   if (!config.enabled) return problems.length ? { ok: false, problems } : { ok: true, config };
   if (!/^wss?:\/\/[^\s]+$/.test(config.brokerUrl)) problems.push(`KEYHOLE_BROKER must be a ws:// or wss:// URL, got "${config.brokerUrl}"`);

@@ -3,6 +3,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
+/**
+ * Tests assert what is captured, never how fast: a capture cut short by the
+ * 5 ms default time budget on a loaded CI machine would make exact-value
+ * assertions depend on the clock. Fixtures get a generous budget unless a
+ * test sets KEYHOLE_SETTINGS itself (the limits tests do).
+ */
+export const TEST_AGENT_SETTINGS = JSON.stringify({ capture: { timeBudgetMs: 2000 } });
+
 export interface ServiceOptions {
   readonly env?: Record<string, string>;
   readonly withAgent?: boolean;
@@ -43,7 +51,7 @@ export class Service {
   static async start(script: string, o: ServiceOptions): Promise<Service> {
     const child = fork(script, [], {
       execArgv: [...(o.withAgent === false ? [] : ['--require', o.registerPath]), ...(o.execArgv ?? [])],
-      env: { PATH: process.env['PATH'] ?? '', ...o.env },
+      env: { PATH: process.env['PATH'] ?? '', KEYHOLE_SETTINGS: TEST_AGENT_SETTINGS, ...o.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const s = new Service(child);

@@ -12,7 +12,7 @@ export class BlockedTimeBudget {
 
   constructor(
     private readonly limitMs: number,
-    private readonly windowMs = 1000,
+    readonly windowMs = 1000,
   ) {
     this.slotMs = windowMs / BlockedTimeBudget.SLOTS;
   }

@@ -15,15 +15,14 @@ import { buildBreakpointCondition } from './conditionBuilder';
 import type { ProbeRecord } from './probeRecord';
 import { formatLogMessage, placeholderNames } from './logFormat';
 import { PendingScriptWatch } from './pendingScriptWatch';
+import { ConditionCostMeter } from './conditionCost';
 
 /**
- * Main-thread cost charged to the global budget for every evaluation of an
- * armed probe's condition, including those that decline: V8 compiles the
- * condition on each pass while the debugger is on (30-120 µs measured in
- * shared/research/inspector-costs.md). Charging it keeps a probe on a hot
- * line from costing the host more than the budget. Default 0.05 ms.
+ * Per-evaluation cost charged when a condition's cost could not be measured
+ * (see ConditionCostMeter, which normally measures it at arming). Default
+ * 0.2 ms: the high end of what a pass cost under HTTP load here.
  */
-export const CONDITION_COST_ESTIMATE_MS = 0.05;
+export const CONDITION_COST_FALLBACK_MS = 0.2;
 
 export interface TraceIds {
   readonly traceId: string;
@@ -78,6 +77,7 @@ export class ProbeManager {
   private readonly budget: BlockedTimeBudget;
   private readonly soon: Soon;
   private readonly pendingWatch: PendingScriptWatch;
+  private readonly costMeter: ConditionCostMeter;
   private capturing: Capturing | undefined;
   /** Captured data waits here until the pause is over: encoding and sending are not the paused host's business. */
   private outbox: (() => void)[] = [];
@@ -90,6 +90,7 @@ export class ProbeManager {
     this.budget = new BlockedTimeBudget(deps.rate.blockedMsPerSecond);
     this.soon = new Soon((err) => deps.onError('KH_AGENT_INTERNAL', err instanceof Error ? err.message : String(err)));
     this.pendingWatch = new PendingScriptWatch(() => this.retryPending());
+    this.costMeter = new ConditionCostMeter(deps.debuggerControl);
   }
 
   // ---- lifecycle -------------------------------------------------------
@@ -222,6 +223,7 @@ export class ProbeManager {
       deployedSha256: '',
       breakpointId: undefined,
       conditionHits: 0,
+      conditionCostMs: 0,
       hits: 0,
       rearmAt: 0,
     };
@@ -254,8 +256,13 @@ export class ProbeManager {
 
   private arm(r: ProbeRecord): boolean {
     const control = this.deps.debuggerControl;
+    const started = performance.now();
     control.enable();
+    // Measured once per condition text, with a gate slot that always declines.
+    if (r.conditionCostMs === 0) r.conditionCostMs = this.costMeter.costOf(r.condition.replace(`gate(${r.slot})`, 'gate(-1)'), CONDITION_COST_FALLBACK_MS);
     const bp = control.setBreakpoint(r.resolvedUrl, r.resolvedLine, r.resolvedColumn, r.condition);
+    // Arming blocks the main thread too (enabling the debugger can take tens of ms): it counts.
+    this.budget.spend(performance.now() - started, performance.now());
     if (!bp.ok) {
       this.drop(r, pb.ProbeState.ERROR, bp.code, bp.message);
       return false;
@@ -266,7 +273,9 @@ export class ProbeManager {
   }
 
   private disarm(r: ProbeRecord, rearmInMs: number): void {
+    const started = performance.now();
     if (r.breakpointId) this.deps.debuggerControl.removeBreakpoint(r.breakpointId);
+    this.budget.spend(performance.now() - started, performance.now());
     r.breakpointId = undefined;
     r.rearmAt = performance.now() + Math.max(1, rearmInMs);
     this.scheduleRearm();
@@ -286,7 +295,7 @@ export class ProbeManager {
     this.rearmTimer = undefined;
     const now = performance.now();
     if (this.budget.exceeded(now)) {
-      for (const r of this.byId.values()) if (r.rearmAt > 0) r.rearmAt = now + this.budget.msUntilRefilled(now);
+      for (const r of this.byId.values()) if (r.rearmAt > 0) r.rearmAt = now + this.budget.windowMs;
     } else {
       for (const r of [...this.byId.values()]) {
         if (r.rearmAt > 0 && r.rearmAt <= now && r.state === pb.ProbeState.INSTALLED) {
@@ -357,7 +366,7 @@ export class ProbeManager {
     const r = this.slots[slot];
     if (r === undefined || r.breakpointId === undefined) return false;
     const now = performance.now();
-    this.budget.spend(CONDITION_COST_ESTIMATE_MS, now);
+    this.budget.spend(r.conditionCostMs, now);
     if (++this.evaluations >= this.deps.rate.debuggerResetEvaluations) this.soon.run('reset', () => this.resetDebugger());
     const wall = Date.now();
     if (wall > r.expiresAtMs || !this.deps.authority.isActive(r.grantId, wall)) {
@@ -410,7 +419,10 @@ export class ProbeManager {
   private disarmAllForBudget(): void {
     const now = performance.now();
     if (!this.budget.exceeded(now)) return;
-    const wait = this.budget.msUntilRefilled(now);
+    // A whole window, not just until the oldest slot expires: re-arming as soon
+    // as a sliver of budget frees up would disarm again at once (and each
+    // arm/disarm cycle costs milliseconds of its own).
+    const wait = this.budget.windowMs;
     for (const r of this.byId.values()) if (r.breakpointId) this.disarm(r, wait);
   }
 

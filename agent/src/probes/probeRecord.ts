@@ -30,6 +30,8 @@ export interface ProbeRecord {
   breakpointId: string | undefined;
   /** Times the condition and hit condition passed (what DAP hit conditions count). */
   conditionHits: number;
+  /** Measured main-thread cost of one evaluation of `condition`, charged to the budget on every pass. */
+  conditionCostMs: number;
   /** Hits that produced a snapshot or a log line. */
   hits: number;
   rearmAt: number; // performance.now() time when a rate-disarmed probe may re-arm; 0 when armed
