@@ -42,16 +42,22 @@ if (variant === 'bare') {
 
 const yieldNow = () => new Promise((res) => setImmediate(res));
 const samples = [];
+const blocked = [];
 for (let i = 0; i < hits + 30; i++) {
   await yieldNow();
   const c0 = process.cpuUsage();
-  work.descend(DEPTH, i);
+  const t0 = performance.now();
+  work.descend(DEPTH, i); // the pause, if any, happens inside this call
+  const wall = performance.now() - t0;
   await yieldNow();
   await yieldNow();
   const c = process.cpuUsage(c0);
-  if (i >= 30) samples.push(c.user + c.system);
+  if (i >= 30) {
+    samples.push(c.user + c.system);
+    blocked.push(wall * 1000);
+  }
 }
-const out = { medianUs: median(samples), frames: framesAtProbe ?? work.lastDepth() };
+const out = { medianUs: median(samples), blockedUs: median(blocked), frames: framesAtProbe ?? work.lastDepth() };
 if (peer) {
   await new Promise((res) => setTimeout(res, 300));
   out.snapshotsReceived = (await peer.counts()).snapshot;

@@ -13,13 +13,9 @@ const SCOPE_KINDS: Readonly<Record<string, pb.ScopeKind>> = {
   module: pb.ScopeKind.MODULE,
 };
 
-export type OriginalPosition = { path: string; line: number; column: number } | undefined;
-
 export interface CaptureDeps {
   readonly limits: CaptureLimits;
   readonly redactor: Redactor;
-  /** Generated position (1-based) to original, when the script has a source map. */
-  readonly toOriginal: (scriptId: string, line: number, column: number) => OriginalPosition;
   /** Script URL by id, for frames whose url V8 leaves empty. */
   readonly scriptUrl: (scriptId: string) => string | undefined;
   /** Hands scope objects to JS; returns them in the order given. */
@@ -34,6 +30,8 @@ interface PlannedScope {
 
 export interface CapturedFrames {
   frames: pb.StackFrame.$Properties[];
+  /** The script of each frame, for mapping to original positions after the pause. */
+  scriptIds: string[];
   framesCut: pb.Cut.$Properties | undefined;
   errors: pb.CaptureError.$Properties[];
   maskedKinds: string[];
@@ -98,6 +96,7 @@ export function captureFrames(event: PausedEvent, deps: CaptureDeps): CapturedFr
   errors.push(...ctx.errors);
   return {
     frames,
+    scriptIds: shown.map((f) => f.location.scriptId),
     framesCut: callFrames.length > shown.length ? { reason: pb.CutReason.DEPTH, originalSize: callFrames.length } : undefined,
     errors,
     maskedKinds: [...ctx.maskedKinds],
@@ -108,11 +107,9 @@ function frameOf(f: CallFrame, deps: CaptureDeps, localsCaptured: boolean): pb.S
   const line = f.location.lineNumber + 1;
   const column = (f.location.columnNumber ?? 0) + 1;
   const url = f.url || deps.scriptUrl(f.location.scriptId) || '';
-  const original = deps.toOriginal(f.location.scriptId, line, column);
   return {
     functionName: f.functionName || '(anonymous)',
     generated: { path: url, line, column },
-    ...(original ? { original } : {}),
     scopes: [],
     localsCaptured,
   };

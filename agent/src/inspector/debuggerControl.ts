@@ -74,9 +74,18 @@ export class DebuggerControl {
       // Node 20 keeps every pause's call frames and scope objects in the
       // inspector's 'backtrace' object group until it is released: without
       // this the heap grows ~1.5 KB per pause, forever (bench/memory.mjs).
-      this.guard(() => this.session.post('Runtime.releaseObjectGroup', { objectGroup: 'backtrace' }));
+      // Released right after the pause, so the host is not held for it.
+      if (!this.releaseTimer) {
+        this.releaseTimer = setTimeout(() => {
+          this.releaseTimer = undefined;
+          if (this.enabledNow) this.guard(() => this.session.post('Runtime.releaseObjectGroup', { objectGroup: 'backtrace' }));
+        }, 0);
+        this.releaseTimer.unref();
+      }
     });
   }
+
+  private releaseTimer: NodeJS.Timeout | undefined;
 
   private guard(fn: () => void): void {
     try {
@@ -101,6 +110,8 @@ export class DebuggerControl {
   disable(): void {
     if (!this.enabledNow) return;
     this.enabledNow = false;
+    if (this.releaseTimer) clearTimeout(this.releaseTimer);
+    this.releaseTimer = undefined;
     try {
       this.session.post('Debugger.disable');
     } catch {

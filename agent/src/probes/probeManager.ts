@@ -16,6 +16,8 @@ import type { ProbeRecord } from './probeRecord';
 import { formatLogMessage, placeholderNames } from './logFormat';
 import { PendingScriptWatch } from './pendingScriptWatch';
 import { ConditionCostMeter } from './conditionCost';
+import { OriginalPositions } from '../capture/originalPositions';
+import { scheduleSerializerWarmUp, type ScheduledWarmUp } from '../capture/serializerWarmUp';
 
 /**
  * Per-evaluation cost charged when a condition's cost could not be measured
@@ -78,6 +80,8 @@ export class ProbeManager {
   private readonly soon: Soon;
   private readonly pendingWatch: PendingScriptWatch;
   private readonly costMeter: ConditionCostMeter;
+  private readonly originals: OriginalPositions;
+  private warmUp: ScheduledWarmUp | undefined;
   private capturing: Capturing | undefined;
   /** Captured data waits here until the pause is over: encoding and sending are not the paused host's business. */
   private outbox: (() => void)[] = [];
@@ -91,6 +95,10 @@ export class ProbeManager {
     this.soon = new Soon((err) => deps.onError('KH_AGENT_INTERNAL', err instanceof Error ? err.message : String(err)));
     this.pendingWatch = new PendingScriptWatch(() => this.retryPending());
     this.costMeter = new ConditionCostMeter(deps.debuggerControl);
+    this.originals = new OriginalPositions((scriptId, line, column) => {
+      const m = mapGeneratedToOriginal(this.scripts, scriptId, line, column);
+      return m ? { path: m.path, line: m.line, column: m.column } : undefined;
+    });
   }
 
   // ---- lifecycle -------------------------------------------------------
@@ -160,6 +168,7 @@ export class ProbeManager {
     this.removeWhere(() => true, pb.ProbeState.REMOVED, 'KH_AGENT_STOPPED', 'the agent stopped');
     this.closed = true;
     this.soon.cancel();
+    this.warmUp?.cancel();
     this.pendingWatch.stop();
     if (this.rearmTimer) clearTimeout(this.rearmTimer);
     this.deps.debuggerControl.disable();
@@ -250,7 +259,11 @@ export class ProbeManager {
     r.resolvedColumn = res.column;
     r.originalPath = res.originalPath;
     r.deployedSha256 = res.deployedSha256;
-    if (this.arm(r)) this.setState(r, pb.ProbeState.INSTALLED, '', res.note ?? '', []);
+    if (this.arm(r)) {
+      this.setState(r, pb.ProbeState.INSTALLED, '', res.note ?? '', []);
+      // Snapshot probes only: the first capture on cold code would run into the time budget and come out cut.
+      if (r.kind === pb.ProbeKind.SNAPSHOT && !this.warmUp) this.warmUp = scheduleSerializerWarmUp(this.deps.limits, this.deps.redactor());
+    }
     this.disableIfIdle();
   }
 
@@ -342,6 +355,7 @@ export class ProbeManager {
       // No condition can refer to an old slot once every breakpoint is gone.
       this.slots = [];
       this.scripts.clear();
+      this.originals.clear();
       this.scriptUrls.clear();
     }
   }
@@ -469,10 +483,6 @@ export class ProbeManager {
     const deps: CaptureDeps = {
       limits: this.deps.limits,
       redactor,
-      toOriginal: (scriptId, line, column) => {
-        const m = mapGeneratedToOriginal(this.scripts, scriptId, line, column);
-        return m ? { path: m.path, line: m.line, column: m.column } : undefined;
-      },
       scriptUrl: (id) => this.scriptUrls.get(id),
       handOff: this.deps.handOff,
     };
@@ -506,7 +516,10 @@ export class ProbeManager {
       stats: { durationMicros: Math.round(blockedMs * 1000), framesTotal: event.callFrames.length },
       maskedKinds: captured.maskedKinds,
     };
-    this.post(() => this.deps.onSnapshot(snapshot));
+    this.post(() => {
+      this.originals.fill(captured.frames, captured.scriptIds);
+      this.deps.onSnapshot(snapshot);
+    });
   }
 
   // ---- status ------------------------------------------------------------
