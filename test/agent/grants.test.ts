@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { sign } from 'node:crypto';
 import { pb } from '@keyhole/protocol';
-import { AgentHarness, assertOnlyKeyholeLines, drain, nextSnapshot, setProbe } from '../support/agentHarness';
+import { AgentHarness, ROOMY_BUDGETS, assertOnlyKeyholeLines, drain, nextSnapshot, setProbe } from '../support/agentHarness';
 import { grantBody, makeApprover, signGrant, writeTrustFile } from '../support/approvers';
 import { agentFixtures, lineOf } from '../support/fixtures';
 
@@ -86,7 +86,7 @@ const refusedGrants: RefusedGrant[] = [
 
 test('the hostile grant corpus: every refusal has its code, probes under it are REFUSED, nothing is captured', async () => {
   const trustFile = writeTrustFile(h.dir, 'orders', [ann, bob, dev], 2, 3_600_000);
-  const { svc, conn } = await h.connect('plain-service.js', { env: h.env({ KEYHOLE_TRUST_FILE: trustFile }), grant: { grantId: 'g-unused' } });
+  const { svc, conn } = await h.connect('plain-service.js', { env: h.env({ KEYHOLE_TRUST_FILE: trustFile }), grant: { grantId: 'g-unused' }, start: ROOMY_BUDGETS });
   try {
     // g-unused was signed by the harness's own approver, who is not in this trust file.
     await conn.next((m) => m.body === 'error' && m.error!.code === 'KH_GRANT_SIGNATURES' && m.error!.message.includes('g-unused'), 20_000, 'the refusal of g-unused');

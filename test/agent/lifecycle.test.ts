@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
 import { grantBody, signGrant } from '../support/approvers';
-import { AgentHarness, STRICT_EXEC_ARGV, assertOnlyKeyholeLines, drain, nextSnapshot, setProbe, stderrLines } from '../support/agentHarness';
+import { AgentHarness, ROOMY_BUDGETS, STRICT_EXEC_ARGV, assertOnlyKeyholeLines, drain, nextSnapshot, setProbe, stderrLines } from '../support/agentHarness';
 import { agentFixtures, lineOf, registerPath } from '../support/fixtures';
 import type { Service } from '../support/service';
 
@@ -169,7 +169,7 @@ test('KEYHOLE_ENABLED=false: nothing on stderr, no connection, no agent', async 
 });
 
 test('a snapshot, a logpoint and a stop in one host leave no unhandled rejection or exception behind', async () => {
-  const { svc, conn } = await h.connect('plain-service.js');
+  const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
   try {
     conn.send(setProbe('p-all', CHECKOUT, checkoutLine));
     conn.send(setProbe('lp-all', CHECKOUT, checkoutLine, { kind: pb.ProbeKind.LOGPOINT, logTemplate: 'total {total}' }));

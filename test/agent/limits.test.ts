@@ -30,8 +30,8 @@ async function snapshotsAfterDrain(conn: AgentConnection, probeId: string, tag: 
 }
 
 test('default per-probe snapshot rate: 50 hits in a burst give exactly 5 snapshots, and a refilled token gives one more', async () => {
-  // The global blocked-time budget is raised so that only the per-probe token bucket (default burst 5, 1/s) decides.
-  const { svc, conn } = await h.connect('plain-service.js', { start: { rate: { blockedMsPerSecond: 1000 } } });
+  // The global blocked-time and capture time budgets are raised so that only the per-probe token bucket (default burst 5, 1/s) decides.
+  const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
   try {
     conn.send(setProbe('p-rate', CHECKOUT, hotLine));
     await conn.status('p-rate', pb.ProbeState.INSTALLED);

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
-import { AgentHarness, assertOnlyKeyholeLines, drain, setProbe } from '../support/agentHarness';
+import { AgentHarness, ROOMY_BUDGETS, assertOnlyKeyholeLines, drain, setProbe } from '../support/agentHarness';
 import { agentFixtures, lineOf } from '../support/fixtures';
 
 let h: AgentHarness;
@@ -22,7 +22,7 @@ const logpoint = (id: string, logTemplate: string, over: Partial<pb.Probe.$Prope
   setProbe(id, CHECKOUT, line, { kind: pb.ProbeKind.LOGPOINT, logTemplate, ...over });
 
 test('a logpoint logs its template with emails and sensitive names masked, and never pauses', async () => {
-  const { svc, conn } = await h.connect('plain-service.js');
+  const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
   try {
     conn.send(logpoint('lp-email', 'customer {customer.id} email {customer.email} pays {total}'));
     conn.send(logpoint('lp-secret', 'login {customer.name} with {password} (coupon {coupon})'));
@@ -50,7 +50,7 @@ test('a logpoint logs its template with emails and sensitive names masked, and n
 });
 
 test('a false condition declines, a hit condition picks every second hit', async () => {
-  const { svc, conn } = await h.connect('plain-service.js');
+  const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
   try {
     conn.send(logpoint('lp-cond', 'big customer {customer.id}', { condition: 'customer.id > 5' }));
     conn.send(logpoint('lp-even', 'hit for {customer.id}', { hitCondition: '% 2' }));
@@ -68,7 +68,7 @@ test('a false condition declines, a hit condition picks every second hit', async
 });
 
 test('a condition that calls a function is refused before anything is installed', async () => {
-  const { svc, conn } = await h.connect('plain-service.js');
+  const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
   try {
     conn.send(setProbe('p-call', CHECKOUT, line, { condition: 'customer.getName()' }));
     conn.send(logpoint('lp-call', 'name {customer.getName()}'));

@@ -136,14 +136,19 @@ export function assertOnlyKeyholeLines(stderr: string): void {
 }
 
 /**
- * Waits until a marker message arrives on the connection after everything the
- * agent had queued before it: the agent answers a heartbeat-free round trip
- * (a probe set on a file that does not exist reports FILE_NOT_FOUND), so any
- * snapshot or log line produced before the marker was set is already here.
+ * A barrier: resolves once everything the agent captured before it was called
+ * has arrived. The agent hands snapshots and log lines to the transport on a
+ * timer after the pause, and a starved host can read a broker message before
+ * running a timer that fell due meanwhile; so one round trip proves nothing,
+ * but two do (the timer runs in the loop turn between them). Each round trip
+ * sets a probe on a file that does not exist (FILE_NOT_FOUND, or REFUSED once
+ * the grant is gone) and waits for its status; the markers are removed after.
  */
 export async function drain(conn: AgentConnection, tag: string): Promise<void> {
-  const id = `drain-${tag}`;
-  conn.send(setProbe(id, `no-such-dir/${id}.js`, 1));
-  await conn.next((m) => m.body === 'probeStatus' && m.probeStatus!.probeId === id, 20_000, `the drain marker ${id}`);
-  conn.send({ removeProbe: { probeId: id, reason: 'drain marker' } });
+  const ids = [`drain-${tag}-1`, `drain-${tag}-2`];
+  for (const id of ids) {
+    conn.send(setProbe(id, `no-such-dir/${id}.js`, 1));
+    await conn.next((m) => m.body === 'probeStatus' && m.probeStatus!.probeId === id, 20_000, `the drain marker ${id}`);
+  }
+  for (const id of ids) conn.send({ removeProbe: { probeId: id, reason: 'drain marker' } });
 }
