@@ -7,9 +7,10 @@ import { runIdle } from './idle.mjs';
 import { runUnsampled } from './unsampled.mjs';
 import { runRateLimited } from './rate-limited.mjs';
 import { runMemory } from './memory.mjs';
+import { runBroker } from './broker.mjs';
 import { fmt, table } from './support/stats.mjs';
 
-const benches = [runIdle, runUnsampled, runRateLimited, runMemory];
+const benches = [runIdle, runUnsampled, runRateLimited, runMemory, runBroker];
 const summary = [];
 const t0 = performance.now();
 for (const run of benches) {
