@@ -141,12 +141,14 @@ export class ProbeManager {
   }
 
   /**
-   * Removes probes whose own expiry has passed. The gate also expires a probe
-   * when it is hit, but a probe on a line that never runs would otherwise keep
-   * the debugger enabled (and the host slower) until its grant ends.
+   * Removes probes whose own expiry (Probe.expiresAtMs) has passed. The gate
+   * also expires a probe when it is hit, but a probe on a line that never runs
+   * would otherwise keep the debugger enabled (and the host slower) until its
+   * grant ends. The end of a grant's window is the grant sweep's business
+   * (KH_GRANT_EXPIRED), not this one's.
    */
   expireDue(nowMs: number): number {
-    return this.removeWhere((r) => nowMs >= r.expiresAtMs, pb.ProbeState.EXPIRED, 'KH_PROBE_EXPIRED', 'the probe or its grant window ended');
+    return this.removeWhere((r) => r.probe.expiresAtMs > 0 && nowMs >= r.probe.expiresAtMs, pb.ProbeState.EXPIRED, 'KH_PROBE_EXPIRED', 'the probe expired');
   }
 
   get size(): number {
