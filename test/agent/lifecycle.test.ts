@@ -76,6 +76,8 @@ test('stop() is idempotent, leaves no inspector state, and the host can use the 
     assert.equal(await svc.call('stop'), true);
     assert.equal(await svc.call('stop'), true);
     await closed;
+    // The broker hears why the probe went before the connection closes.
+    assert.equal((await conn.status('p-stop', pb.ProbeState.REMOVED, 1000)).code, 'KH_AGENT_STOPPED');
     assert.equal(await svc.call('agentStatus'), null);
     assert.deepEqual(await svc.call('inspectorState'), { runtimeGlobal: false });
     assert.deepEqual(await svc.call('freshSession'), { enabled: true, breakpointLocations: 1, error: '' });

@@ -88,6 +88,23 @@ test('a probe whose expiry is already past is EXPIRED at once; one expiring soon
   }
 });
 
+test('when the grant window ends, its probes are removed (EXPIRED, KH_GRANT_EXPIRED) without any hit', async () => {
+  const { svc, conn } = await h.connect('plain-service.js', { grant: { notAfterMs: Date.now() + 1500 } });
+  try {
+    conn.send(setProbe('p-window', CHECKOUT, checkoutLine));
+    await conn.status('p-window', pb.ProbeState.INSTALLED);
+    const ended = await conn.status('p-window', pb.ProbeState.EXPIRED);
+    assert.equal(ended.code, 'KH_GRANT_EXPIRED');
+    await svc.call('checkout', 3, 1, false);
+    conn.send(setProbe('p-window2', CHECKOUT, checkoutLine));
+    assert.equal((await conn.status('p-window2', pb.ProbeState.REFUSED)).code, 'KH_GRANT_UNKNOWN');
+    assert.equal(await snapshotsAfterDrain(conn, 'p-window', 'window'), 0);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
+
 test('revoking the grant removes its probes (EXPIRED, KH_GRANT_REVOKED), refuses new ones and captures nothing more', async () => {
   const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
   try {
@@ -127,6 +144,13 @@ test('the kill switch removes every probe (REFUSED, KH_KILL_SWITCH) and refuses 
     for (let i = 0; i < 3; i++) await svc.call('checkout', 2, 1, false);
     assert.equal(await snapshotsAfterDrain(conn, 'p-kill', 'kill') + conn.snapshots('p-kill2').length, 0);
     await svc.waitForStderr(/\[keyhole\] KH_KILL_SWITCH: kill switch on \(global\); removed 1 probe\(s\)/);
+    // A kill switch for another service changes nothing; turning ours off lets probes in again.
+    conn.send({ killSwitch: { on: false, scope: 'billing' } });
+    conn.send(setProbe('p-kill3', CHECKOUT, checkoutLine));
+    assert.equal((await conn.status('p-kill3', pb.ProbeState.REFUSED)).code, 'KH_KILL_SWITCH');
+    conn.send({ killSwitch: { on: false, scope: 'global' } });
+    conn.send(setProbe('p-kill4', CHECKOUT, checkoutLine));
+    await conn.status('p-kill4', pb.ProbeState.INSTALLED);
     assertOnlyKeyholeLines(svc.stderr);
   } finally {
     await h.stopAll();
