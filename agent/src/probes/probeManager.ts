@@ -82,7 +82,8 @@ export class ProbeManager {
   private readonly costMeter: ConditionCostMeter;
   private readonly originals: OriginalPositions;
   private warmUp: ScheduledWarmUp | undefined;
-  private capturing: Capturing | undefined;
+  /** Snapshot probes whose conditions asked for this pause; several when probes share a line. */
+  private capturing: Capturing[] = [];
   /** Captured data waits here until the pause is over: encoding and sending are not the paused host's business. */
   private outbox: (() => void)[] = [];
   private evaluations = 0;
@@ -271,12 +272,15 @@ export class ProbeManager {
 
   private arm(r: ProbeRecord): boolean {
     const control = this.deps.debuggerControl;
-    const started = performance.now();
     control.enable();
     // Measured once per condition text, with a gate slot that always declines.
     if (r.conditionCostMs === 0) r.conditionCostMs = this.costMeter.costOf(r.condition.replace(`gate(${r.slot})`, 'gate(-1)'), CONDITION_COST_FALLBACK_MS);
+    // Re-arming after a rate or budget disarm recurs with traffic, so it is
+    // charged. Enabling the debugger and measuring the condition happen once
+    // per probe operation, not per request, and are not: charging them would
+    // decline the first hits after every install for a whole window.
+    const started = performance.now();
     const bp = control.setBreakpoint(r.resolvedUrl, r.resolvedLine, r.resolvedColumn, r.condition);
-    // Arming blocks the main thread too (enabling the debugger can take tens of ms): it counts.
     this.budget.spend(performance.now() - started, performance.now());
     if (!bp.ok) {
       this.drop(r, pb.ProbeState.ERROR, bp.code, bp.message);
@@ -418,7 +422,7 @@ export class ProbeManager {
       this.budget.spend(performance.now() - started, performance.now());
       return false;
     }
-    this.capturing = { record: r, startedAt: started, trace: this.deps.traceIds() };
+    this.capturing.push({ record: r, startedAt: started, trace: this.deps.traceIds() });
     return true;
   };
 
@@ -476,11 +480,12 @@ export class ProbeManager {
   // ---- capture -----------------------------------------------------------
 
   onPaused(event: PausedEvent): void {
-    const c = this.capturing;
-    this.capturing = undefined;
+    const asked = this.capturing;
+    this.capturing = [];
     // Pauses that are not ours (a `debugger;` statement while we are enabled) resume at once.
-    if (!c || !c.record.breakpointId || !event.hitBreakpoints?.includes(c.record.breakpointId)) return;
-    const r = c.record;
+    const due = asked.filter((c) => c.record.breakpointId && event.hitBreakpoints?.includes(c.record.breakpointId));
+    const first = due[0];
+    if (!first) return;
     const redactor = this.deps.redactor();
     const deps: CaptureDeps = {
       limits: this.deps.limits,
@@ -489,38 +494,43 @@ export class ProbeManager {
       handOff: this.deps.handOff,
     };
     this.evaluations++; // the hand-off compiles a script too
+    // One capture serves every probe that asked for this pause: each took its token and counted its hit.
     const captured = captureFrames(event, deps);
-    const snapshotId = randomBytes(8).toString('hex');
-    if (c.trace) {
-      try {
-        c.trace.addSnapshotEvent(snapshotId);
-      } catch {
-        // A tracing SDK's failure is not the host's problem.
-      }
-    }
-    const now = performance.now();
-    if (!r.bucket.has(now)) this.disarm(r, r.bucket.msUntilToken(now));
-    const blockedMs = performance.now() - c.startedAt;
+    const blockedMs = performance.now() - first.startedAt;
     this.budget.spend(blockedMs, performance.now());
-    this.counters.snapshotsCaptured++;
-    const snapshot: pb.Snapshot.$Properties = {
-      id: snapshotId,
-      probeId: r.probe.id,
-      grantId: r.grantId,
-      service: this.deps.service,
-      instanceId: this.deps.instanceId,
-      capturedAtMs: Date.now(),
-      frames: captured.frames,
-      ...(captured.framesCut ? { framesCut: captured.framesCut } : {}),
-      errors: captured.errors,
-      traceId: c.trace?.traceId ?? '',
-      spanId: c.trace?.spanId ?? '',
-      stats: { durationMicros: Math.round(blockedMs * 1000), framesTotal: event.callFrames.length },
-      maskedKinds: captured.maskedKinds,
-    };
+    const snapshots: pb.Snapshot.$Properties[] = [];
+    for (const c of due) {
+      const r = c.record;
+      const snapshotId = randomBytes(8).toString('hex');
+      if (c.trace) {
+        try {
+          c.trace.addSnapshotEvent(snapshotId);
+        } catch {
+          // A tracing SDK's failure is not the host's problem.
+        }
+      }
+      const now = performance.now();
+      if (r.breakpointId && !r.bucket.has(now)) this.disarm(r, r.bucket.msUntilToken(now));
+      this.counters.snapshotsCaptured++;
+      snapshots.push({
+        id: snapshotId,
+        probeId: r.probe.id,
+        grantId: r.grantId,
+        service: this.deps.service,
+        instanceId: this.deps.instanceId,
+        capturedAtMs: Date.now(),
+        frames: captured.frames,
+        ...(captured.framesCut ? { framesCut: captured.framesCut } : {}),
+        errors: captured.errors,
+        traceId: c.trace?.traceId ?? '',
+        spanId: c.trace?.spanId ?? '',
+        stats: { durationMicros: Math.round(blockedMs * 1000), framesTotal: event.callFrames.length },
+        maskedKinds: captured.maskedKinds,
+      });
+    }
     this.post(() => {
       this.originals.fill(captured.frames, captured.scriptIds);
-      this.deps.onSnapshot(snapshot);
+      for (const snapshot of snapshots) this.deps.onSnapshot(snapshot);
     });
   }
 
