@@ -86,3 +86,25 @@ test('a condition that calls a function is refused before anything is installed'
     await h.stopAll();
   }
 });
+
+test('probes sharing a line each get their own output from one pass', async () => {
+  const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
+  try {
+    conn.send(setProbe('p-one', CHECKOUT, line, { maxHits: 1 }));
+    conn.send(setProbe('p-two', CHECKOUT, line, { maxHits: 1 }));
+    conn.send(logpoint('lp-three', 'total {total}'));
+    for (const id of ['p-one', 'p-two', 'lp-three']) await conn.status(id, pb.ProbeState.INSTALLED);
+    await svc.call('checkout', 5, 1, false);
+    await conn.status('p-one', pb.ProbeState.COMPLETED);
+    await conn.status('p-two', pb.ProbeState.COMPLETED);
+    await drain(conn, 'shared');
+    assert.deepEqual(conn.snapshots().map((s) => s.probeId).sort(), ['p-one', 'p-two']);
+    assert.deepEqual(conn.logLines('lp-three').map((l) => l.message), ['total 15']);
+    const [a, b] = conn.snapshots();
+    assert.notEqual(a!.id, b!.id);
+    assert.deepEqual(a!.frames, b!.frames);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
