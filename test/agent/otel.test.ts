@@ -1,0 +1,58 @@
+// Snapshots and log lines carry the active OpenTelemetry trace and span ids,
+// and the agent adds a span event naming the snapshot.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pb } from '@keyhole/protocol';
+import { ProtocolPeer } from '../support/protocolPeer';
+import { makeApprover, writeTrustFile, grantBody, signGrant } from '../support/approvers';
+import { Service } from '../support/service';
+import { agentFixtures, lineOf, registerPath } from '../support/fixtures';
+
+const dir = mkdtempSync(join(tmpdir(), 'keyhole-otel-'));
+const ann = makeApprover('ann');
+const trustFile = writeTrustFile(dir, 'orders', [ann]);
+const fixture = join(agentFixtures, 'otel-service.js');
+const TRACE = '0af7651916cd43dd8448eb211c80319c';
+const SPAN = 'b7ad6b7169203331';
+let peer: ProtocolPeer;
+
+before(async () => {
+  peer = await ProtocolPeer.start();
+});
+after(async () => {
+  await peer.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a snapshot and a log line carry the active trace and span ids; the span gets an event naming the snapshot', async () => {
+  const svc = await Service.start(fixture, { env: { KEYHOLE_BROKER: peer.url, KEYHOLE_SERVICE: 'orders', KEYHOLE_TRUST_FILE: trustFile }, registerPath });
+  try {
+    const conn = await peer.nextAgent();
+    conn.welcome();
+    conn.send({ grant: { grant: signGrant(grantBody(), [ann]) } });
+    const line = lineOf(fixture, 'traced');
+    conn.send({ setProbe: { probe: { id: 'snap', grantId: 'g1', kind: pb.ProbeKind.SNAPSHOT, location: { path: 'otel-service.js', line } } } });
+    conn.send({ setProbe: { probe: { id: 'log', grantId: 'g1', kind: pb.ProbeKind.LOGPOINT, location: { path: 'otel-service.js', line }, logTemplate: 'order {orderId} amount {amount}' } } });
+    await conn.status('snap', pb.ProbeState.INSTALLED);
+    await conn.status('log', pb.ProbeState.INSTALLED);
+    assert.equal(await svc.call('traced', TRACE, SPAN, 7), 70);
+    const snap = (await conn.next((m) => m.body === 'snapshot', 20_000, 'a snapshot')).snapshot!;
+    assert.equal(snap.traceId, TRACE);
+    assert.equal(snap.spanId, SPAN);
+    const log = (await conn.next((m) => m.body === 'logLine', 20_000, 'a log line')).logLine!;
+    assert.equal(log.message, 'order 7 amount 70');
+    assert.equal(log.traceId, TRACE);
+    assert.equal(log.spanId, SPAN);
+    const events = await svc.call<{ name: string; attributes: Record<string, string> }[]>('events');
+    assert.deepEqual(events, [{ name: 'keyhole.snapshot', attributes: { 'keyhole.snapshot.id': snap.id } }]);
+    // Outside a span there are no ids, and nothing breaks.
+    await svc.call('untraced', 8);
+    const second = (await conn.next((m) => m.body === 'logLine' && m.logLine!.message === 'order 8 amount 80', 20_000, 'the untraced log line')).logLine!;
+    assert.equal(second.traceId, '');
+  } finally {
+    await svc.stop();
+  }
+});
