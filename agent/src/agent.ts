@@ -192,10 +192,17 @@ export class Agent {
 
   private onBrokerMessage(m: pb.BrokerMessage): void {
     switch (m.body) {
-      case 'setProbe':
-        if (!this.serviceEnabled) return;
-        if (m.setProbe?.probe) this.probes.set(pb.Probe.create(m.setProbe.probe));
+      case 'setProbe': {
+        const probe = m.setProbe?.probe;
+        if (!probe) return;
+        if (!this.serviceEnabled) {
+          // Said, not ignored: the developer's breakpoint would otherwise wait forever.
+          this.transport.send({ probeStatus: { probeId: probe.id, state: pb.ProbeState.REFUSED, code: 'KH_SERVICE_DISABLED', message: `service ${this.config.service} is disabled at the broker`, instanceId: this.config.instanceId, updatedAtMs: Date.now() } });
+          return;
+        }
+        this.probes.set(pb.Probe.create(probe));
         return;
+      }
       case 'removeProbe':
         if (m.removeProbe) this.probes.remove(m.removeProbe.probeId, m.removeProbe.reason);
         return;
