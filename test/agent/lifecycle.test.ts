@@ -192,3 +192,22 @@ test('a snapshot, a logpoint and a stop in one host leave no unhandled rejection
     await h.stopAll();
   }
 });
+
+test('a service the broker says is disabled: one line, probes refused with KH_SERVICE_DISABLED, nothing captured', async () => {
+  const svc = await h.service('plain-service.js');
+  try {
+    const conn = await h.peer.nextAgent();
+    conn.welcome({ serviceEnabled: false, message: 'service orders is disabled by ops' });
+    conn.send({ grant: { grant: signGrant(grantBody(), [h.approver]) } });
+    conn.send(setProbe('p-disabled', CHECKOUT, checkoutLine));
+    const refused = await conn.status('p-disabled', pb.ProbeState.REFUSED);
+    assert.equal(refused.code, 'KH_SERVICE_DISABLED');
+    await assertServiceWorks(svc);
+    await drain(conn, 'disabled');
+    assert.equal(conn.snapshots().length, 0);
+    await svc.waitForStderr(/^\[keyhole\] KH_SERVICE_DISABLED: service orders is disabled by ops$/m);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
