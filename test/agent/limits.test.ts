@@ -176,3 +176,28 @@ test('losing the broker for longer than the grace period removes every probe (fa
     await h.stopAll();
   }
 });
+
+test('a short broker outage keeps probes armed: the snapshot taken meanwhile and the probe statuses arrive after reconnecting', async () => {
+  const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
+  try {
+    conn.send(setProbe('p-blip', CHECKOUT, checkoutLine));
+    await conn.status('p-blip', pb.ProbeState.INSTALLED);
+    conn.socket.terminate();
+    // Once the agent knows the broker is gone (a frame written before that would be lost with the socket):
+    await svc.waitForStderr(/\[keyhole\] KH_[A-Z_]+: broker .*: connection lost; reconnecting with backoff\n/);
+    assert.equal((await svc.call<{ total: number }>('checkout', 4, 1, false)).total, 15); // captured while the broker is away
+    const back = await h.peer.nextAgent();
+    assert.equal(back.hello.instanceId, 'orders-1');
+    back.welcome();
+    const again = await back.status('p-blip', pb.ProbeState.INSTALLED);
+    assert.equal(again.resolvedLine, checkoutLine);
+    const snap = (await back.next((m) => m.body === 'snapshot', 20_000, 'the snapshot taken during the outage')).snapshot!;
+    assert.equal(snap.probeId, 'p-blip');
+    // Still armed, still under the grant it had before the outage.
+    await svc.call('checkout', 5, 1, false);
+    await back.next(() => back.snapshots('p-blip').length >= 2, 20_000, 'a snapshot after reconnecting');
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
