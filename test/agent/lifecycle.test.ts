@@ -211,3 +211,18 @@ test('a service the broker says is disabled: one line, probes refused with KH_SE
     await h.stopAll();
   }
 });
+
+test('worker threads inherit --require, but only the main thread starts an agent', async () => {
+  const svc = await h.service('worker-service.js');
+  try {
+    const conn = await h.peer.nextAgent();
+    conn.welcome();
+    assert.equal(await svc.call('double', 21), 42); // the worker is up and answering
+    // A worker's agent would dial as soon as its preload ran, long before it answered.
+    await assert.rejects(h.peer.nextAgent(1000), /no agent connected/);
+    assert.equal((await svc.call<AgentStatusView>('agentStatus')).connected, true);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
