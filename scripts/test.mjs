@@ -81,6 +81,35 @@ if (wants('integration')) {
   nodeTests('integration tests', findTests('out/test'));
 }
 
+// Last: the extension's tests inside a real VS Code extension host (test/vscode-host).
+// Its install needs Node 24 (see .ci/run); a developer machine without it skips
+// the step visibly, CI never does.
+if (wants('vscode')) {
+  const label = 'VS Code extension host tests';
+  if (!existsSync('test/vscode-host/node_modules') && !process.env.CI) {
+    console.log(`\n=== ${label}: skipped (test/vscode-host/node_modules is missing; install it as .ci/run does)`);
+    totals.skipped++;
+  } else {
+    const tmp = mkdtempSync(join(tmpdir(), 'keyhole-vscode-'));
+    const resultFile = join(tmp, 'result.json');
+    const ok = run(label, process.execPath, ['test/vscode-host/run-tests.mjs'], { env: { ...process.env, VSH_RESULT_OUT: resultFile } });
+    let summary;
+    try {
+      summary = JSON.parse(readFileSync(resultFile, 'utf8'));
+    } catch {
+      summary = undefined;
+    }
+    rmSync(tmp, { recursive: true, force: true });
+    const passed = Number(summary?.passed ?? 0);
+    const failed = Number(summary?.failed ?? 0);
+    totals.passed += passed;
+    totals.failed += failed;
+    totals.skipped += Number(summary?.pending ?? 0);
+    if (failed || !ok) failures.push(label);
+    if (!ok && !failed) totals.failed++; // the runner failed without counting a test
+  }
+}
+
 if (failures.length) console.log(`\nFailed: ${failures.join('; ')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed > 0 || totals.passed === 0 ? 1 : 0);
