@@ -95,6 +95,7 @@ test('started under --inspect, the agent stands down with one clear line and nev
     const status = await svc.call<AgentStatusView>('agentStatus');
     assert.equal(status.state, 'stood-down');
     assert.equal(status.connected, false);
+    assert.deepEqual(await svc.call('inspectorState'), { runtimeGlobal: false });
     await assertNoConnection(svc);
     const ours = stderrLines(svc.stderr).filter((l) => l.startsWith('[keyhole]'));
     assert.equal(ours.length, 1, svc.stderr);
@@ -221,6 +222,23 @@ test('worker threads inherit --require, but only the main thread starts an agent
     // A worker's agent would dial as soon as its preload ran, long before it answered.
     await assert.rejects(h.peer.nextAgent(1000), /no agent connected/);
     assert.equal((await svc.call<AgentStatusView>('agentStatus')).connected, true);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
+
+test('a debugger statement in the host while a probe is installed resumes at once and captures nothing', async () => {
+  const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
+  try {
+    conn.send(setProbe('p-dbg', CHECKOUT, checkoutLine));
+    await conn.status('p-dbg', pb.ProbeState.INSTALLED);
+    assert.equal(await svc.call('debuggerStatement'), 'resumed');
+    assert.equal(await svc.call('debuggerStatement'), 'resumed');
+    await assertServiceWorks(svc); // the probe still works after foreign pauses
+    await nextSnapshot(conn, 'p-dbg');
+    await drain(conn, 'debugger-statement');
+    assert.deepEqual(conn.snapshots().map((s) => s.probeId), ['p-dbg']);
     assertOnlyKeyholeLines(svc.stderr);
   } finally {
     await h.stopAll();
