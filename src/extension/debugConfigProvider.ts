@@ -36,7 +36,10 @@ export class KeyholeConfigurationProvider implements vscode.DebugConfigurationPr
       if (!session) return undefined;
     }
     c['broker'] ??= session?.brokerUrl;
-    if (c['broker'] === undefined) return undefined;
+    if (c['broker'] === undefined) {
+      void vscode.window.showErrorMessage('Keyhole: this configuration names no "broker" and you are not signed in. Run "Keyhole: Sign In to a Broker" or add "broker" to launch.json.');
+      return undefined;
+    }
     if (c['service'] === undefined) {
       const service = await this.pickService();
       if (!service) return undefined;
