@@ -17,14 +17,21 @@ export type ValueSerializer = (value: unknown, depth: number, ctx: SerializeCont
 /** readSlot's markers besides intrinsics' NotData: a lazily formatted stack, a property that threw. */
 const UNREAD_STACK_SLOT: { readonly notRead: 'stack' } = Object.freeze({ notRead: 'stack' });
 const UNREADABLE_SLOT: { readonly notRead: 'unreadable' } = Object.freeze({ notRead: 'unreadable' });
+const UNINITIALIZED_SLOT: { readonly notRead: 'uninitialized' } = Object.freeze({ notRead: 'uninitialized' });
+/** Taken at load so a patched ReferenceError or Symbol.hasInstance cannot change the answer. */
+const REFERENCE_ERROR_PROTOTYPE: object = ReferenceError.prototype;
+const getPrototypeOf = Object.getPrototypeOf;
 
 /** The value of `key`, a NotData marker, or a marker when reading it could run user code (a lazy stack) or failed. */
 function readSlot(holder: object, key: string | symbol, ctx: SerializeContext): unknown {
   if (key === 'stack' && !stackReadIsSafe(holder)) return UNREAD_STACK_SLOT;
   try {
     return readOwn(holder, key);
-  } catch {
-    // e.g. a module namespace binding still in its temporal dead zone.
+  } catch (err) {
+    // A let/const still in its temporal dead zone (a context-allocated local of
+    // an async function awaiting before its declaration, a module binding) throws
+    // a ReferenceError when read: it has no value yet, which is data, not an error.
+    if (err !== null && typeof err === 'object' && getPrototypeOf(err) === REFERENCE_ERROR_PROTOTYPE) return UNINITIALIZED_SLOT;
     reportError(ctx, SerializeErrorCode.UNREADABLE, 'a property could not be read');
     return UNREADABLE_SLOT;
   }
@@ -34,6 +41,7 @@ function readSlot(holder: object, key: string | symbol, ctx: SerializeContext): 
 function slotValue(slot: unknown, sensitive: string | undefined, depth: number, ctx: SerializeContext, serialize: ValueSerializer): pb.Value.$Properties {
   if (slot === UNREAD_STACK_SLOT) return sensitive === undefined ? { kind: UNREAD_STACK.kind, text: UNREAD_STACK.text } : maskedByName(pb.ValueKind.GETTER, sensitive, ctx);
   if (slot === UNREADABLE_SLOT) return leaf(pb.ValueKind.OTHER, '[unreadable]');
+  if (slot === UNINITIALIZED_SLOT) return leaf(pb.ValueKind.UNDEFINED, '<uninitialized>');
   if (isNotData(slot)) {
     if (slot === ABSENT_PROPERTY) return leaf(pb.ValueKind.UNDEFINED, 'undefined');
     if (sensitive !== undefined) return maskedByName(pb.ValueKind.GETTER, sensitive, ctx);
