@@ -30,7 +30,6 @@ test('a binding in its temporal dead zone reads as <uninitialized>, not as a cap
   session.post('Debugger.enable');
   try {
     async function work(): Promise<number> {
-      // eslint-disable-next-line no-debugger
       debugger;
       return 2;
     }
