@@ -11,6 +11,7 @@ import { isBrokerError } from '../errors';
 import { attachGateways, type GatewayOptions } from '../gateway/upgrade';
 import { type Principal } from '../identity/principal';
 import { SNAPSHOT_LIMITS } from '../snapshots/snapshotService';
+import { createWebApp, type WebOptions } from '../web/webApp';
 import { HttpErrorCode, statusFor } from './httpErrors';
 import { type Route, ROUTES } from './routes';
 
@@ -25,6 +26,8 @@ export interface HttpServerOptions {
   readonly gateways?: GatewayOptions;
   /** How often expired snapshots are deleted. Default 60 s; 0 turns the sweeper off. */
   readonly snapshotSweepIntervalMs?: number;
+  /** The approver web page: runbooks, alert webhook, session and sign-in limits. */
+  readonly web?: WebOptions;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -47,17 +50,21 @@ class HttpProblem extends Error {
   }
 }
 
-interface CompiledRoute {
+export interface CompiledRoute {
   readonly route: Route;
   readonly segments: readonly string[];
 }
 
-const COMPILED: readonly CompiledRoute[] = ROUTES.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
+export function compileRoutes(routes: readonly Route[]): readonly CompiledRoute[] {
+  return routes.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
+}
 
-function match(method: string, pathname: string): { route: Route; params: Record<string, string> } | { allowed: string[] } | undefined {
+const COMPILED = compileRoutes(ROUTES);
+
+function match(method: string, pathname: string, compiled: readonly CompiledRoute[]): { route: Route; params: Record<string, string> } | { allowed: string[] } | undefined {
   const parts = pathname.split('/').filter(Boolean);
   const allowed: string[] = [];
-  for (const { route, segments } of COMPILED) {
+  for (const { route, segments } of compiled) {
     if (segments.length !== parts.length) continue;
     const params: Record<string, string> = {};
     let ok = true;
@@ -134,10 +141,10 @@ function bearer(req: IncomingMessage): string | undefined {
   return m?.[1];
 }
 
-export async function handleRequest(broker: Broker, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number): Promise<void> {
+export async function handleRequest(broker: Broker, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, routes: readonly CompiledRoute[] = COMPILED): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://broker');
-    const found = match(req.method ?? 'GET', url.pathname);
+    const found = match(req.method ?? 'GET', url.pathname, routes);
     if (!found) throw new HttpProblem({ code: HttpErrorCode.RouteNotFound, message: `no route ${req.method ?? ''} ${url.pathname}`, hint: 'see broker/README.md for the API' });
     if ('allowed' in found) {
       throw new HttpProblem({ code: HttpErrorCode.RouteNotFound, message: `${url.pathname} does not accept ${req.method ?? ''}`, hint: `use ${found.allowed.join(' or ')}` });
@@ -168,8 +175,10 @@ export async function handleRequest(broker: Broker, req: IncomingMessage, res: S
 
 export function startHttpServer(broker: Broker, options: HttpServerOptions = {}): Promise<RunningHttpServer> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const web = createWebApp(broker, options.web);
+  const routes = compileRoutes([...ROUTES, ...web.routes]);
   const server = createServer((req, res) => {
-    void handleRequest(broker, req, res, maxBodyBytes);
+    if (!web.serve(req, res)) void handleRequest(broker, req, res, maxBodyBytes, routes);
   });
   const gateways = attachGateways(server, broker, options.gateways);
   const sweepMs = options.snapshotSweepIntervalMs ?? SNAPSHOT_LIMITS.sweepIntervalMs;
@@ -187,6 +196,7 @@ export function startHttpServer(broker: Broker, options: HttpServerOptions = {})
           new Promise<void>((done) => {
             stopSweeper();
             gateways.close();
+            void web.close();
             server.close(() => done());
             server.closeAllConnections();
           }),
