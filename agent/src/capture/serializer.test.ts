@@ -1,14 +1,15 @@
+import { TEST_LIMITS } from './fixtures/testLimits';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pb } from '@keyhole/protocol';
-import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './limits';
+import { type CaptureLimits } from './limits';
 import { createSerializeContext, serializeValue, serializeVariables, type SerializeContext } from './serializer';
 import { createTestRedactor } from './fixtures/testRedactor';
 
 const K = pb.ValueKind;
 
 function capture(value: unknown, limits: Partial<CaptureLimits> = {}): { value: pb.Value.$Properties; ctx: SerializeContext } {
-  const ctx = createSerializeContext({ ...DEFAULT_CAPTURE_LIMITS, ...limits }, createTestRedactor());
+  const ctx = createSerializeContext({ ...TEST_LIMITS, ...limits }, createTestRedactor());
   return { value: serializeValue(value, ctx), ctx };
 }
 
@@ -146,7 +147,7 @@ test('functions by name, class constructors as class X', () => {
 });
 
 test('variables of a scope holder, `this`, and closure variables', () => {
-  const ctx = createSerializeContext(DEFAULT_CAPTURE_LIMITS, createTestRedactor());
+  const ctx = createSerializeContext(TEST_LIMITS, createTestRedactor());
   const scope = { id: 7, user: { name: 'ann' }, password: 'hunter2' };
   assert.deepEqual(serializeVariables(scope, ctx), {
     variables: [
@@ -168,7 +169,7 @@ test('variables of a scope holder, `this`, and closure variables', () => {
 });
 
 test('a Proxy or non-object scope holder yields no variables and an error', () => {
-  const ctx = createSerializeContext(DEFAULT_CAPTURE_LIMITS, createTestRedactor());
+  const ctx = createSerializeContext(TEST_LIMITS, createTestRedactor());
   assert.deepEqual(serializeVariables(new Proxy({ a: 1 }, {}), ctx), { variables: [] });
   assert.deepEqual(serializeVariables(5 as unknown as object, ctx), { variables: [] });
   assert.deepEqual(ctx.errors.map((e) => e.code), ['KH_CAPTURE_BAD_SCOPE', 'KH_CAPTURE_BAD_SCOPE']);

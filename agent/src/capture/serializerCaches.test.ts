@@ -1,3 +1,4 @@
+import { TEST_LIMITS } from './fixtures/testLimits';
 /**
  * The serializer's caches: names the redactor left unchanged (kept across
  * captures, per redactor, bounded), class names by prototype (one capture
@@ -8,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pb } from '@keyhole/protocol';
-import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './limits';
+import { type CaptureLimits } from './limits';
 import { createSerializeContext, MAX_REUSED_VALUES, serializeValue, serializeVariables } from './serializer';
 import { MAX_CACHED_PROTOTYPES } from './serializerLeaves';
 import { CLEAN_NAME_CACHE_ENTRIES, CLEAN_NAME_MAX_LENGTH, cleanNamesOf } from './serializerNameCache';
@@ -18,7 +19,7 @@ import type { Redactor } from '../redact/redactor';
 const K = pb.ValueKind;
 
 function contextFor(redactor: Redactor, limits: Partial<CaptureLimits> = {}) {
-  return createSerializeContext({ ...DEFAULT_CAPTURE_LIMITS, ...limits }, redactor);
+  return createSerializeContext({ ...TEST_LIMITS, ...limits }, redactor);
 }
 
 test('names masking left unchanged are not masked again in later captures of the same redactor', () => {

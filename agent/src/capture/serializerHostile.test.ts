@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pb } from '@keyhole/protocol';
-import { DEFAULT_CAPTURE_LIMITS } from './limits';
+import { TEST_LIMITS } from './fixtures/testLimits';
 import { createSerializeContext, MASK_LOOKAHEAD, serializeValue, serializeVariables } from './serializer';
 import { createTestRedactor } from './fixtures/testRedactor';
 
@@ -288,7 +288,7 @@ const EXPECTED: pb.Value.$Properties = {
 test('hostile values: no getter, trap, coercion hook or patched built-in runs, and the result is exact', () => {
   const h = hostileValue();
   calls.length = 0;
-  const ctx = createSerializeContext(DEFAULT_CAPTURE_LIMITS, createTestRedactor());
+  const ctx = createSerializeContext(TEST_LIMITS, createTestRedactor());
   const unpatch = patchBuiltins();
   let value: pb.Value.$Properties;
   let variables: ReturnType<typeof serializeVariables>;
@@ -310,7 +310,7 @@ test('hostile values: no getter, trap, coercion hook or patched built-in runs, a
 });
 
 test('the stack is read when the default hook is in place, and not when a user hook is installed', () => {
-  const withDefault = serializeValue(new Error('e'), createSerializeContext(DEFAULT_CAPTURE_LIMITS, createTestRedactor()));
+  const withDefault = serializeValue(new Error('e'), createSerializeContext(TEST_LIMITS, createTestRedactor()));
   assert.equal(withDefault.properties?.[0]?.value?.kind, K.STRING);
   const saved = Error.prepareStackTrace;
   Error.prepareStackTrace = () => {
@@ -319,7 +319,7 @@ test('the stack is read when the default hook is in place, and not when a user h
   };
   calls.length = 0;
   try {
-    const withUserHook = serializeValue(new Error('e'), createSerializeContext(DEFAULT_CAPTURE_LIMITS, createTestRedactor()));
+    const withUserHook = serializeValue(new Error('e'), createSerializeContext(TEST_LIMITS, createTestRedactor()));
     assert.deepEqual(withUserHook.properties?.[0]?.value, unreadStack);
   } finally {
     Error.prepareStackTrace = saved;
@@ -333,7 +333,7 @@ test('the stack is read when the default hook is in place, and not when a user h
     },
   });
   Error.captureStackTrace(captured);
-  const v = serializeValue(captured, createSerializeContext(DEFAULT_CAPTURE_LIMITS, createTestRedactor()));
+  const v = serializeValue(captured, createSerializeContext(TEST_LIMITS, createTestRedactor()));
   assert.deepEqual(v.properties, [
     { name: 'name', value: getter },
     { name: 'stack', value: unreadStack },
@@ -344,7 +344,7 @@ test('the stack is read when the default hook is in place, and not when a user h
 test('a 100 MB string is cut without being copied or masked whole', () => {
   const big = 'x'.repeat(100 * 1024 * 1024);
   const redactor = createTestRedactor();
-  const ctx = createSerializeContext(DEFAULT_CAPTURE_LIMITS, redactor);
+  const ctx = createSerializeContext(TEST_LIMITS, redactor);
   const unpatch = patchBuiltins();
   let value: pb.Value.$Properties;
   try {
@@ -354,5 +354,5 @@ test('a 100 MB string is cut without being copied or masked whole', () => {
   }
   assert.deepEqual(calls, []);
   assert.deepEqual(value.properties?.[0]?.value, { kind: K.STRING, text: 'x'.repeat(255), cut: { reason: pb.CutReason.STRING_LENGTH, originalSize: 100 * 1024 * 1024 } });
-  assert.deepEqual(redactor.maskedLengths, [3, DEFAULT_CAPTURE_LIMITS.maxStringLength + MASK_LOOKAHEAD]);
+  assert.deepEqual(redactor.maskedLengths, [3, TEST_LIMITS.maxStringLength + MASK_LOOKAHEAD]);
 });

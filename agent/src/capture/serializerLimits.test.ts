@@ -1,7 +1,8 @@
+import { TEST_LIMITS } from './fixtures/testLimits';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pb } from '@keyhole/protocol';
-import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './limits';
+import { type CaptureLimits } from './limits';
 import { createSerializeContext, serializeValue, serializeVariables } from './serializer';
 import { createTestRedactor } from './fixtures/testRedactor';
 
@@ -9,7 +10,7 @@ const K = pb.ValueKind;
 const R = pb.CutReason;
 
 function contextWith(limits: Partial<CaptureLimits>, now?: () => number) {
-  return createSerializeContext({ ...DEFAULT_CAPTURE_LIMITS, ...limits }, createTestRedactor(), now);
+  return createSerializeContext({ ...TEST_LIMITS, ...limits }, createTestRedactor(), now);
 }
 
 function range(n: number): number[] {

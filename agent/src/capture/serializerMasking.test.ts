@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pb } from '@keyhole/protocol';
 import { DROPPED_TEXT } from '../redact/redactor';
-import { DEFAULT_CAPTURE_LIMITS } from './limits';
+import { TEST_LIMITS } from './fixtures/testLimits';
 import { createSerializeContext, MASK_LOOKAHEAD, serializeValue, serializeVariables } from './serializer';
 import { createTestRedactor, SECRET } from './fixtures/testRedactor';
 import { MIN_MASKED_NUMBER_LENGTH } from './serializerLeaves';
@@ -11,7 +11,7 @@ const K = pb.ValueKind;
 
 function fresh(options?: { throwOnMask?: boolean }) {
   const redactor = createTestRedactor(options);
-  return { redactor, ctx: createSerializeContext(DEFAULT_CAPTURE_LIMITS, redactor) };
+  return { redactor, ctx: createSerializeContext(TEST_LIMITS, redactor) };
 }
 
 test('strings, symbols, regexps and error messages are masked by value', () => {
@@ -46,7 +46,7 @@ test('a secret straddling the cut is masked whole: the lookahead window is maske
   const text = 'a'.repeat(250) + SECRET + 'b'.repeat(1000);
   const v = serializeValue(text, ctx);
   assert.deepEqual(v, { kind: K.STRING, text: 'a'.repeat(250) + '[MASK', cut: { reason: pb.CutReason.STRING_LENGTH, originalSize: text.length }, masked: ['secret'] });
-  assert.deepEqual(redactor.maskedLengths, [DEFAULT_CAPTURE_LIMITS.maxStringLength + MASK_LOOKAHEAD]);
+  assert.deepEqual(redactor.maskedLengths, [TEST_LIMITS.maxStringLength + MASK_LOOKAHEAD]);
 });
 
 test('property names, variable names and Map keys are masked as text', () => {
@@ -107,7 +107,7 @@ test('when masking cannot finish the text is dropped, never sent raw', () => {
 
 test('a redactor whose sensitiveName throws masks the value (fail closed)', () => {
   const redactor = createTestRedactor();
-  const ctx = createSerializeContext(DEFAULT_CAPTURE_LIMITS, {
+  const ctx = createSerializeContext(TEST_LIMITS, {
     maskText: (t) => redactor.maskText(t),
     sensitiveName: () => {
       throw new Error('broken');

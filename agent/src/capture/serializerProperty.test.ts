@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { pb } from '@keyhole/protocol';
-import { DEFAULT_CAPTURE_LIMITS } from './limits';
+import { TEST_LIMITS } from './fixtures/testLimits';
 import { createSerializeContext, serializeValue, serializeVariables } from './serializer';
 import { createTestRedactor } from './fixtures/testRedactor';
 
@@ -23,7 +23,7 @@ const anything = fc.anything({
 test('any value serializes without throwing and encodes as pb.Value', () => {
   fc.assert(
     fc.property(anything, fc.integer({ min: 0, max: 4 }), (value, maxDepth) => {
-      const ctx = createSerializeContext({ ...DEFAULT_CAPTURE_LIMITS, maxDepth, maxProperties: 5, maxCollectionItems: 5, maxStringLength: 20 }, createTestRedactor());
+      const ctx = createSerializeContext({ ...TEST_LIMITS, maxDepth, maxProperties: 5, maxCollectionItems: 5, maxStringLength: 20 }, createTestRedactor());
       const v = serializeValue(value, ctx);
       const decoded = pb.Value.decode(pb.Value.encode(v).finish());
       assert.equal(decoded.kind, v.kind);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as inspector from 'node:inspector';
 import type { pb } from '@keyhole/protocol';
-import { DEFAULT_CAPTURE_LIMITS } from './limits';
+import { TEST_LIMITS } from './fixtures/testLimits';
 import { createSerializeContext, serializeVariables } from './serializer';
 import { createRedactor } from '../redact';
 
@@ -17,7 +17,7 @@ test('a binding in its temporal dead zone reads as <uninitialized>, not as a cap
   let errors: pb.CaptureError.$Properties[] = [['unset'] as never];
   const g = globalThis as Record<string, unknown>;
   g['__keyholeTdzReceive'] = (holder: object) => {
-    const ctx = createSerializeContext(DEFAULT_CAPTURE_LIMITS, createRedactor());
+    const ctx = createSerializeContext(TEST_LIMITS, createRedactor());
     variables = serializeVariables(holder, ctx).variables;
     errors = ctx.errors;
   };
