@@ -4,17 +4,11 @@
 // the signed-in user when it is for this configuration's broker; a tokenFile
 // in the configuration, or the variable already set, still wins as in the
 // standalone adapter.
-import { createHash } from 'node:crypto';
-import { readFile, statSync } from 'node:fs';
-import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import { BrokerClient } from '../client/brokerClient';
 import { LAUNCH_DEFAULTS } from '../adapter/launchConfig';
+import { nodeServices } from '../adapter/nodeServices';
 import { SnapshotSession } from '../adapter/snapshotSession';
-import { type SessionServices } from '../adapter/snapshotSource';
 import { type BrokerAuth, normalizeBrokerUrl } from './auth';
-
-const readFileAsync = promisify(readFile);
 
 export class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly auth: BrokerAuth) {}
@@ -26,25 +20,6 @@ export class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactor
     const signedIn = await this.auth.session();
     if (signedIn && !env[tokenEnv] && typeof config['broker'] === 'string' && normalizeBrokerUrl(config['broker']) === signedIn.brokerUrl) env[tokenEnv] = signedIn.token;
     const cwd = session.workspaceFolder?.uri.fsPath ?? process.cwd();
-    return new vscode.DebugAdapterInlineImplementation(new SnapshotSession(inlineServices(env, cwd)));
+    return new vscode.DebugAdapterInlineImplementation(new SnapshotSession(nodeServices(env, cwd)));
   }
-}
-
-function inlineServices(env: Readonly<Record<string, string | undefined>>, cwd: string): SessionServices {
-  return {
-    connect: (args, token) => BrokerClient.connect({ brokerUrl: args.broker, token, service: args.service }),
-    files: {
-      isFile: (p) => {
-        try {
-          return statSync(p).isFile();
-        } catch {
-          return false;
-        }
-      },
-      readFile: (p) => readFileAsync(p),
-    },
-    env,
-    cwd,
-    sha256: (data) => createHash('sha256').update(data).digest('hex'),
-  };
 }
