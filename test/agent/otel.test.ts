@@ -2,40 +2,29 @@
 // and the agent adds a span event naming the snapshot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
-import { ProtocolPeer } from '../support/protocolPeer';
-import { makeApprover, writeTrustFile, grantBody, signGrant } from '../support/approvers';
-import { Service } from '../support/service';
-import { agentFixtures, lineOf, registerPath } from '../support/fixtures';
+import { AgentHarness, setProbe } from '../support/agentHarness';
+import { agentFixtures, lineOf } from '../support/fixtures';
 
-const dir = mkdtempSync(join(tmpdir(), 'keyhole-otel-'));
-const ann = makeApprover('ann');
-const trustFile = writeTrustFile(dir, 'orders', [ann]);
 const fixture = join(agentFixtures, 'otel-service.js');
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const SPAN = 'b7ad6b7169203331';
-let peer: ProtocolPeer;
+let h: AgentHarness;
 
 before(async () => {
-  peer = await ProtocolPeer.start();
+  h = await AgentHarness.start();
 });
 after(async () => {
-  await peer.close();
-  rmSync(dir, { recursive: true, force: true });
+  await h.close();
 });
 
 test('a snapshot and a log line carry the active trace and span ids; the span gets an event naming the snapshot', async () => {
-  const svc = await Service.start(fixture, { env: { KEYHOLE_BROKER: peer.url, KEYHOLE_SERVICE: 'orders', KEYHOLE_TRUST_FILE: trustFile }, registerPath });
+  const { svc, conn } = await h.connect('otel-service.js');
   try {
-    const conn = await peer.nextAgent();
-    conn.welcome();
-    conn.send({ grant: { grant: signGrant(grantBody(), [ann]) } });
     const line = lineOf(fixture, 'traced');
-    conn.send({ setProbe: { probe: { id: 'snap', grantId: 'g1', kind: pb.ProbeKind.SNAPSHOT, location: { path: 'otel-service.js', line } } } });
-    conn.send({ setProbe: { probe: { id: 'log', grantId: 'g1', kind: pb.ProbeKind.LOGPOINT, location: { path: 'otel-service.js', line }, logTemplate: 'order {orderId} amount {amount}' } } });
+    conn.send(setProbe('snap', 'otel-service.js', line));
+    conn.send(setProbe('log', 'otel-service.js', line, { kind: pb.ProbeKind.LOGPOINT, logTemplate: 'order {orderId} amount {amount}' }));
     await conn.status('snap', pb.ProbeState.INSTALLED);
     await conn.status('log', pb.ProbeState.INSTALLED);
     assert.equal(await svc.call('traced', TRACE, SPAN, 7), 70);

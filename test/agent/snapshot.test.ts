@@ -2,52 +2,21 @@
 // the real protocol, with real Ed25519-signed grants.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
-import { ProtocolPeer, type AgentConnection } from '../support/protocolPeer';
-import { makeApprover, writeTrustFile, grantBody, signGrant } from '../support/approvers';
-import { Service } from '../support/service';
-import { agentFixtures, lineOf, registerPath } from '../support/fixtures';
+import { AgentHarness, byName, setProbe } from '../support/agentHarness';
+import { agentFixtures, lineOf } from '../support/fixtures';
 
-const dir = mkdtempSync(join(tmpdir(), 'keyhole-agent-'));
-const ann = makeApprover('ann');
-const trustFile = writeTrustFile(dir, 'orders', [ann]);
-let peer: ProtocolPeer;
-
+let h: AgentHarness;
 before(async () => {
-  peer = await ProtocolPeer.start();
+  h = await AgentHarness.start();
 });
 after(async () => {
-  await peer.close();
-  rmSync(dir, { recursive: true, force: true });
+  await h.close();
 });
-
-function agentEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { KEYHOLE_BROKER: peer.url, KEYHOLE_SERVICE: 'orders', KEYHOLE_TRUST_FILE: trustFile, KEYHOLE_LABELS: 'region=eu', KEYHOLE_INSTANCE_ID: 'orders-1', ...extra };
-}
-
-async function connect(script: string, extra?: Record<string, string>): Promise<{ svc: Service; conn: AgentConnection }> {
-  const svc = await Service.start(join(agentFixtures, script), { env: agentEnv(extra), registerPath });
-  const conn = await peer.nextAgent();
-  conn.welcome();
-  conn.send({ grant: { grant: signGrant(grantBody(), [ann]) } });
-  return { svc, conn };
-}
-
-const probeAt = (id: string, path: string, line: number, over: Partial<pb.Probe.$Properties> = {}): pb.BrokerMessage.$Properties => ({
-  setProbe: { probe: { id, grantId: 'g1', kind: pb.ProbeKind.SNAPSHOT, location: { path, line }, ...over } },
-});
-
-const byName = (vars: pb.Property[] | undefined, name: string): pb.Value => {
-  const v = vars?.find((p) => p.name === name)?.value;
-  assert.ok(v, `variable ${name} captured`);
-  return v;
-};
 
 test('hello carries the service, labels, instance and protocol version', async () => {
-  const { svc, conn } = await connect('plain-service.js');
+  const { svc, conn } = await h.connect('plain-service.js');
   try {
     assert.equal(conn.hello.service, 'orders');
     assert.deepEqual({ ...conn.hello.labels }, { region: 'eu' });
@@ -60,10 +29,10 @@ test('hello carries the service, labels, instance and protocol version', async (
 });
 
 test('a snapshot probe captures the stack and variables, masked, without stopping the service', async () => {
-  const { svc, conn } = await connect('plain-service.js');
+  const { svc, conn } = await h.connect('plain-service.js');
   try {
     const line = lineOf(join(agentFixtures, 'plain-service.js'), 'checkout');
-    conn.send(probeAt('p-checkout', 'fixtures/plain-service.js', line));
+    conn.send(setProbe('p-checkout', 'fixtures/plain-service.js', line));
     const installed = await conn.status('p-checkout', pb.ProbeState.INSTALLED);
     assert.equal(installed.resolvedLine, line);
     assert.match(installed.resolvedUrl, /plain-service\.js$/);
