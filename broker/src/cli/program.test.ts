@@ -83,6 +83,8 @@ test('the CLI runs the whole flow: init, users, keys, service, trust, request, a
     assert.equal((await cli(['kill-switch', 'on', '--service', 'orders', '--reason', 'drill'], ops)).code, 0);
     assert.equal((await cli(['kill-switch', 'on', '--reason', 'drill'], dev)).code, ExitCode.Refused, 'developers cannot flip it');
     assert.equal((await cli(['kill-switch', 'off', '--service', 'orders', '--reason', 'drill over'], ops)).code, 0);
+    assert.equal((await cli(['kill', 'on', '--service', 'orders', '--reason', 'short form'], ops)).code, 0, 'kill is the short form');
+    assert.equal((await cli(['kill', 'off', '--service', 'orders', '--reason', 'short form over'], ops)).code, 0);
     assert.deepEqual(JSON.parse((await cli(['snapshot', 'list', '--json'], dev)).out), []);
     assert.deepEqual(JSON.parse((await cli(['probe', 'list', '--json'], dev)).out), []);
     assert.deepEqual(JSON.parse((await cli(['agent', 'list', '--json'], ops)).out), []);

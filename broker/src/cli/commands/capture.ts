@@ -30,7 +30,8 @@ export function registerCaptureCommands(program: Command, ctx: CliContext): void
       );
     });
 
-  const kill = program.command('kill-switch').description('stop all capture at once, everywhere or for one service (ops)');
+  // `keyhole kill on|off` is the name ops type in a hurry; kill-switch stays as the long form.
+  const kill = program.command('kill-switch').alias('kill').description('stop all capture at once, everywhere or for one service (ops)');
   for (const state of ['on', 'off'] as const) {
     kill
       .command(state)
