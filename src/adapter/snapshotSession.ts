@@ -234,7 +234,7 @@ export class SnapshotSession extends DebugSession {
     try {
       const rows = await a.source.listSnapshots(a.args.snapshotHistoryLimit);
       response.body = {
-        snapshots: rows.map((r) => ({ id: r.id, probeId: r.probeId, grantId: r.grantId, instanceId: r.instanceId, capturedAtMs: r.capturedAtMs, label: this.probeLabel(r.probeId) })),
+        snapshots: rows.map((r) => ({ id: r.id, probeId: r.probeId, grantId: r.grantId, instanceId: r.instanceId, capturedAtMs: r.capturedAtMs, traceId: r.traceId ?? '', label: this.probeLabel(r.probeId) })),
       };
       this.sendResponse(response);
     } catch (err) {

@@ -38,6 +38,9 @@ export interface SnapshotMeta {
   readonly probeId: string;
   readonly instanceId: string;
   readonly capturedAtMs: number;
+  /** OpenTelemetry ids active at capture; '' (or absent from older brokers) when none. */
+  readonly traceId?: string;
+  readonly spanId?: string;
 }
 
 /** The event stream went up or down. */

@@ -40,12 +40,14 @@ async function setup(w: World): Promise<Setup> {
 test('a valid snapshot is stored with the service TTL, audited, and readable only by the grant requester', async () => {
   await withWorld(async (w) => {
     const { dev, probe, snap } = await setup(w);
-    const result = await w.broker.snapshots.accept('orders', 'i-1', snap('s1'));
+    const result = await w.broker.snapshots.accept('orders', 'i-1', snap('s1', { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' }));
     assert.equal(result.ok, true);
     if (result.ok) assert.equal(result.record.expiresAtMs, w.now + 10 * MIN);
 
     const listed = await w.broker.snapshots.list(dev, { probeId: probe.id });
     assert.deepEqual(listed.map((s) => s.id), ['s1']);
+    // Lists carry the OpenTelemetry ids (the IDE's history shows them) without decoding each snapshot.
+    assert.deepEqual(listed.map((s) => [s.traceId, s.spanId]), [['0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331']]);
     const { snapshot } = await w.broker.snapshots.view(dev, 's1');
     assert.equal(snapshot.frames[0]?.scopes[0]?.variables[0]?.value?.text, '[MASKED:email]');
 

@@ -71,6 +71,8 @@ export class SnapshotService {
         capturedAtMs: snapshot.capturedAtMs,
         receivedAtMs: now,
         expiresAtMs: now + (svc?.policy.snapshotTtlMs ?? 0),
+        traceId: snapshot.traceId,
+        spanId: snapshot.spanId,
         data,
       };
       await r.snapshots.insert(record);

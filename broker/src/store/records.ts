@@ -143,6 +143,9 @@ export interface SnapshotRecord {
   readonly capturedAtMs: number;
   readonly receivedAtMs: number;
   readonly expiresAtMs: number;
+  /** OpenTelemetry trace and span ids active when it was captured; '' when none. */
+  readonly traceId: string;
+  readonly spanId: string;
   /** The encoded keyhole.v1.Snapshot exactly as the agent sent it. */
   readonly data: Uint8Array;
 }

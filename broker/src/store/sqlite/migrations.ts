@@ -150,6 +150,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: 'snapshot-trace-ids',
+    // The OpenTelemetry ids a snapshot carries, as columns so lists (the
+    // IDE's history view) can show them without decoding every snapshot.
+    sql: `
+      ALTER TABLE snapshots ADD COLUMN trace_id TEXT NOT NULL DEFAULT '';
+      ALTER TABLE snapshots ADD COLUMN span_id TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

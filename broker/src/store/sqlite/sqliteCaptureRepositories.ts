@@ -41,6 +41,8 @@ function toSnapshot(r: Row): SnapshotRecord {
     capturedAtMs: num(r.captured_at_ms),
     receivedAtMs: num(r.received_at_ms),
     expiresAtMs: num(r.expires_at_ms),
+    traceId: str(r.trace_id),
+    spanId: str(r.span_id),
     data: r.data instanceof Uint8Array ? new Uint8Array(r.data) : new Uint8Array(),
   };
 }
@@ -81,9 +83,9 @@ export function sqliteSnapshots(prepare: Prepare): SnapshotRepository {
   return {
     async insert(s) {
       prepare(
-        `INSERT INTO snapshots (id, service, grant_id, probe_id, instance_id, captured_at_ms, received_at_ms, expires_at_ms, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(s.id, s.service, s.grantId, s.probeId, s.instanceId, s.capturedAtMs, s.receivedAtMs, s.expiresAtMs, Buffer.from(s.data));
+        `INSERT INTO snapshots (id, service, grant_id, probe_id, instance_id, captured_at_ms, received_at_ms, expires_at_ms, trace_id, span_id, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(s.id, s.service, s.grantId, s.probeId, s.instanceId, s.capturedAtMs, s.receivedAtMs, s.expiresAtMs, s.traceId, s.spanId, Buffer.from(s.data));
     },
     async get(id) {
       const r = prepare('SELECT * FROM snapshots WHERE id = ?').get(id) as Row | undefined;
