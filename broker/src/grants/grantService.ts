@@ -19,6 +19,7 @@ import { mayRequest } from '../services/policy';
 import { type ApprovalRecord, type GrantRecord, type GrantStatus } from '../store/records';
 import { type GrantFilter, type Repositories, type Store } from '../store/store';
 import { encodeGrantBody, encodeSignedGrant } from './grantBody';
+import { GRANT_EXPIRY_LIMITS, GrantExpiryLedger } from './grantExpiry';
 import { type GrantRequestInput, parseGrantRequest } from './grantRequest';
 import { type pb } from '@keyhole/protocol';
 
@@ -54,6 +55,7 @@ const sigFingerprint = (sig: Uint8Array) => createHash('sha256').update(sig).dig
 
 export class GrantService {
   private readonly listeners = new Set<GrantListener>();
+  private readonly expiry = new GrantExpiryLedger();
 
   constructor(
     private readonly store: Store,
@@ -245,6 +247,31 @@ export class GrantService {
     return encodeSignedGrant(grant.body, await r.grants.listApprovals(grant.id));
   }
 
+  /**
+   * Audits `grant.expired` for approved grants whose window has ended (once
+   * per grant, whatever the process) and tells the listeners; returns them.
+   */
+  async expireDue(): Promise<GrantView[]> {
+    const now = this.clock();
+    if (!this.expiry.isDue(now)) return [];
+    const { pass, views } = await this.store.transaction(async (r) => {
+      const p = await this.expiry.pass(r, now);
+      return { pass: p, views: await Promise.all(p.expired.map((g) => this.view(r, g))) };
+    });
+    this.expiry.commit(pass);
+    for (const v of views) this.emit(v);
+    return views;
+  }
+
+  /** Runs `expireDue` every `intervalMs` without keeping the process alive; returns the stop function. */
+  startExpirySweeper(intervalMs: number = GRANT_EXPIRY_LIMITS.sweepIntervalMs): () => void {
+    const timer = setInterval(() => {
+      void this.expireDue().catch(() => undefined);
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   private async close(r: Repositories, grant: GrantRecord, status: Extract<GrantStatus, 'rejected' | 'revoked'>, by: string, reason: string): Promise<GrantView> {
     if (typeof reason !== 'string' || reason.length > 2000) {
       throw brokerError(BrokerErrorCode.BadRequest, 'reason must be a string of at most 2000 characters', 'say briefly why');
@@ -283,6 +310,7 @@ export class GrantService {
   }
 
   private emit(view: GrantView): void {
+    if (view.grant.status === 'approved' && view.state !== 'expired') this.expiry.noteWindow(view.grant.notAfterMs);
     for (const listener of this.listeners) {
       try {
         listener(view);

@@ -10,6 +10,7 @@ import { type Broker } from '../broker';
 import { isBrokerError } from '../errors';
 import { attachGateways, type GatewayOptions } from '../gateway/upgrade';
 import { type Principal } from '../identity/principal';
+import { GRANT_EXPIRY_LIMITS } from '../grants/grantExpiry';
 import { SNAPSHOT_LIMITS } from '../snapshots/snapshotService';
 import { createWebApp, type WebOptions } from '../web/webApp';
 import { HttpErrorCode, statusFor } from './httpErrors';
@@ -26,6 +27,8 @@ export interface HttpServerOptions {
   readonly gateways?: GatewayOptions;
   /** How often expired snapshots are deleted. Default 60 s; 0 turns the sweeper off. */
   readonly snapshotSweepIntervalMs?: number;
+  /** How often grants whose window ended are announced (GrantChanged, `grant.expired`). Default 1 s; 0 turns it off. */
+  readonly grantExpirySweepIntervalMs?: number;
   /** The approver web page: runbooks, alert webhook, session and sign-in limits. */
   readonly web?: WebOptions;
 }
@@ -182,7 +185,9 @@ export function startHttpServer(broker: Broker, options: HttpServerOptions = {})
   });
   const gateways = attachGateways(server, broker, options.gateways);
   const sweepMs = options.snapshotSweepIntervalMs ?? SNAPSHOT_LIMITS.sweepIntervalMs;
-  const stopSweeper = sweepMs > 0 ? broker.snapshots.startSweeper(sweepMs) : () => undefined;
+  const stopSnapshotSweeper = sweepMs > 0 ? broker.snapshots.startSweeper(sweepMs) : () => undefined;
+  const expiryMs = options.grantExpirySweepIntervalMs ?? GRANT_EXPIRY_LIMITS.sweepIntervalMs;
+  const stopExpirySweeper = expiryMs > 0 ? broker.grants.startExpirySweeper(expiryMs) : () => undefined;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -194,7 +199,8 @@ export function startHttpServer(broker: Broker, options: HttpServerOptions = {})
         url: `http://${host}:${addr.port}`,
         close: () =>
           new Promise<void>((done) => {
-            stopSweeper();
+            stopSnapshotSweeper();
+            stopExpirySweeper();
             gateways.close();
             void web.close();
             server.close(() => done());
