@@ -12,6 +12,7 @@ import * as errors from './errors';
 import { type ResolvedLaunchArgs, resolveLaunchArgs, type TokenSource } from './launchConfig';
 import { lookupPath, parseMemberPath } from './memberPath';
 import { SnapshotModel } from './snapshotModel';
+import { shapeMessage, shapeProblems } from './snapshotShape';
 import { type ISnapshotSource, type SessionServices } from './snapshotSource';
 import { SourceMapper } from './sourceMapper';
 import { presentationHint, typeText, valueText } from './valueText';
@@ -293,6 +294,8 @@ export class SnapshotSession extends DebugSession {
   private onSnapshot(snapshot: pb.ISnapshot | null | undefined): void {
     const problem = malformed(snapshot);
     if (problem || !snapshot) return this.output(`KH_SNAPSHOT_MALFORMED: a snapshot from the broker was skipped: ${problem}\n`, 'important');
+    const odd = shapeProblems(snapshot);
+    if (odd.length) this.output(`${shapeMessage(snapshot.id ?? '', odd)}\n`, 'important');
     this.showSnapshot(snapshot);
   }
 

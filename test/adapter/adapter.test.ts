@@ -8,12 +8,16 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { type DebugProtocol } from '@vscode/debugprotocol';
 import { agentFixtures, lineOf, repoRoot } from '../support/fixtures';
 import { type Service } from '../support/service';
+import { pb } from '@keyhole/protocol';
 import { BrokerWorld, type Grant } from './support/brokerWorld';
+import { RawAgent } from './support/rawAgent';
 import { Transcript } from './support/transcript';
 
 const adapterMain = join(repoRoot, 'out', 'src', 'adapter', 'main.js');
 const plain = join(agentFixtures, 'plain-service.js');
 const finite = join(agentFixtures, 'finite-service.js');
+/** The window of the grant that runs out in the expiry transcript: long enough to install a probe on a loaded machine. */
+const SHORT_GRANT_MS = 6000;
 
 describe('keyhole debug adapter, golden transcripts', { timeout: 90_000 }, () => {
   let world: BrokerWorld;
@@ -113,6 +117,87 @@ describe('keyhole debug adapter, golden transcripts', { timeout: 90_000 }, () =>
     await t.event('output', (e) => String(e.body?.['output']).startsWith('i='));
     await end(dc, t);
     t.assertGolden('refused-notfound-logpoint');
+  });
+
+  test('a snapshot breakpoint with a condition and a hit condition stops on the second hit where the condition holds', async () => {
+    const { dc, t } = await session();
+    const line = lineOf(plain, 'checkout');
+    await t.request('setBreakpoints', { source: { path: plain }, breakpoints: [{ line, condition: 'total > 50', hitCondition: '>= 2' }] });
+    await t.event('breakpoint', bpMessage(/^installed on 1 of 1 instance$/));
+    await t.request('configurationDone');
+    t.log('-- the service runs the line with total 25 (condition false), 65 (first hit where it holds) and 75 (second)');
+    await svc.call('checkout', 1, 2, false);
+    await svc.call('checkout', 2, 6, false);
+    const ran = svc.call('checkout', 3, 7, false);
+    const stopped = await t.event('stopped');
+    const threadId = stopped.body!['threadId'] as number;
+    const st = await t.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId, levels: 1 });
+    const scopes = await t.request<DebugProtocol.ScopesResponse>('scopes', { frameId: st.body.stackFrames[0]!.id });
+    const local = scopes.body.scopes.find((s) => s.name === 'Local')!;
+    await t.request('evaluate', { expression: 'total', frameId: st.body.stackFrames[0]!.id, context: 'repl' });
+    await t.request('evaluate', { expression: 'customer.id', frameId: st.body.stackFrames[0]!.id, context: 'repl' });
+    assert.ok(local.variablesReference > 0);
+    await t.request('continue', { threadId });
+    await ran;
+    await end(dc, t);
+    t.assertGolden('condition-hit-condition');
+  });
+
+  test('bad snapshots from an agent: an unknown file and odd shapes are said in the console, and the session keeps answering', async () => {
+    const raw = await RawAgent.connect(world.agentUrl, world.agentToken, 'orders-raw', { region: 'eu' });
+    try {
+      const { dc, t } = await session();
+      const line = lineOf(plain, 'checkout');
+      await t.request('setBreakpoints', { source: { path: plain }, breakpoints: [{ line }] });
+      await t.event('breakpoint', bpMessage(/^installed on 2 of 2 instances$/));
+      await t.request('configurationDone');
+      const probe = await raw.probeAt('plain-service.js', line);
+
+      t.log('-- the hand-made agent orders-raw sends a snapshot of a file nobody has');
+      raw.sendSnapshot(probe, [
+        { functionName: 'ghost', generated: { path: '/nowhere/unknown.js', line: 3, column: 5 }, localsCaptured: true, scopes: [{ kind: pb.ScopeKind.LOCAL, variables: [{ name: 'n', value: { kind: pb.ValueKind.NUMBER, text: '1' } }] }] },
+      ]);
+      const first = await t.event('stopped');
+      const t1 = first.body!['threadId'] as number;
+      await t.request('threads');
+      await t.request('stackTrace', { threadId: t1 });
+      await t.event('output', (e) => String(e.body?.['output']).includes('/nowhere/unknown.js'));
+      await t.request('continue', { threadId: t1 });
+
+      t.log('-- it sends a snapshot that decodes but is shaped badly: no position, a value of kind 99');
+      raw.sendSnapshot(probe, [{ functionName: 'odd', localsCaptured: true, scopes: [{ kind: pb.ScopeKind.LOCAL, variables: [{ name: 'weird', value: { kind: 99 as pb.ValueKind, text: '?' } }] }] }]);
+      await t.event('output', (e) => String(e.body?.['output']).startsWith('KH_SNAPSHOT_SHAPE'));
+      const second = await t.event('stopped');
+      const t2 = second.body!['threadId'] as number;
+      await t.request('threads');
+      const st = await t.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: t2 });
+      const scopes = await t.request<DebugProtocol.ScopesResponse>('scopes', { frameId: st.body.stackFrames[0]!.id });
+      await t.request('variables', { variablesReference: scopes.body.scopes[0]!.variablesReference });
+      await t.request('continue', { threadId: t2 });
+      assert.deepEqual(raw.errors(), [], 'the broker accepted both snapshots');
+      await end(dc, t);
+      t.assertGolden('bad-snapshots');
+    } finally {
+      await raw.close();
+    }
+  });
+
+  test('a grant whose window runs out: the breakpoint says it expired, and a new one finds no grant', async () => {
+    await world.revoke(grant.id);
+    const short = await world.requestGrant({ durationMs: SHORT_GRANT_MS, kinds: ['SNAPSHOT'] });
+    const { dc, t } = await session();
+    await t.request('setBreakpoints', { source: { path: plain }, breakpoints: [{ line: lineOf(plain, 'checkout') }] });
+    await t.event('breakpoint', bpMessage(/waiting for approval/));
+    await t.request('configurationDone');
+    t.log(`-- the approver signs grant ${short.id}, whose window is ${SHORT_GRANT_MS / 1000} s`);
+    await world.approve(short.id);
+    await t.event('breakpoint', bpMessage(/^installed on 1 of 1 instance$/));
+    t.log('-- the window runs out');
+    await t.event('breakpoint', bpMessage(/^grant \S+ expired: request a new grant$/));
+    await t.request('setBreakpoints', { source: { path: plain }, breakpoints: [{ line: lineOf(plain, 'hot') }] });
+    await t.event('breakpoint', bpMessage(/no active grant/));
+    await end(dc, t);
+    t.assertGolden('grant-expires');
   });
 
   // Last: it stops the broker the other tests share.

@@ -26,7 +26,8 @@ export class BrokerWorld {
   devToken = '';
   private annToken = '';
   private opsToken = '';
-  private agentToken = '';
+  /** The service's agent token (for a hand-made agent connection). */
+  agentToken = '';
   private readonly annKey: KeyObject;
   readonly trustFile: string;
   readonly devTokenFile: string;
@@ -111,13 +112,18 @@ export class BrokerWorld {
     return this.http<Grant>(this.opsToken, 'POST', `/v1/grants/${grantId}/revoke`, { reason: 'test over' });
   }
 
+  /** The /agent WebSocket URL. */
+  get agentUrl(): string {
+    return this.url.replace(/^http/, 'ws') + '/agent';
+  }
+
   /** Starts a fixture under test/agent/fixtures with the agent, connected to this broker as orders-1. */
   async service(script: string): Promise<Service> {
     const svc = await Service.start(join(agentFixtures, script), {
       registerPath: startAgentPath,
       execArgv: ['--unhandled-rejections=strict'],
       env: {
-        KEYHOLE_BROKER: this.url.replace(/^http/, 'ws') + '/agent',
+        KEYHOLE_BROKER: this.agentUrl,
         KEYHOLE_AGENT_TOKEN: this.agentToken,
         KEYHOLE_SERVICE: 'orders',
         KEYHOLE_TRUST_FILE: this.trustFile,
