@@ -17,7 +17,7 @@ const adapterMain = join(repoRoot, 'out', 'src', 'adapter', 'main.js');
 const plain = join(agentFixtures, 'plain-service.js');
 const finite = join(agentFixtures, 'finite-service.js');
 /** The window of the grant that runs out in the expiry transcript: long enough to install a probe on a loaded machine. */
-const SHORT_GRANT_MS = 6000;
+const SHORT_GRANT_MS = 10_000;
 
 describe('keyhole debug adapter, golden transcripts', { timeout: 90_000 }, () => {
   let world: BrokerWorld;
