@@ -47,8 +47,8 @@ module.exports = {
       to: { path: '^(agent|broker)/|^@keyhole/(agent|broker)' },
     },
     {
-      name: 'client-imports-only-protocol-and-shared',
-      comment: 'src/client is the broker connection: protocol and src/shared only, never the adapter or the extension.',
+      name: 'client-imports-only-protocol-and-common',
+      comment: 'src/client is the broker connection: protocol and src/common only, never the adapter or the extension.',
       severity: 'error',
       from: { path: '^src/client/' },
       to: { path: '^src/(adapter|extension)/' },

@@ -3,8 +3,8 @@
 // follows grant changes and the agents' probe statuses. Reports changes
 // through onChanged; never throws to its caller.
 import { pb, inScope } from '@keyhole/protocol';
-import { type GrantInfo, type ProbeKindName } from '../shared/brokerTypes';
-import { Emitter } from '../shared/emitter';
+import { type GrantInfo, type ProbeKindName } from '../common/brokerTypes';
+import { Emitter } from '../common/emitter';
 import { type BreakpointView, viewOfProbe } from './breakpointStatus';
 import { type ISnapshotSource } from './snapshotSource';
 import { type SourceMapper } from './sourceMapper';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { BreakpointEvent, DebugSession, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, ThreadEvent } from '@vscode/debugadapter';
 import { type DebugProtocol } from '@vscode/debugprotocol';
 import { type pb } from '@keyhole/protocol';
-import { type Disposable } from '../shared/emitter';
+import { type Disposable } from '../common/emitter';
 import { BreakpointManager, type ManagedBreakpoint } from './breakpointManager';
 import * as errors from './errors';
 import { type ResolvedLaunchArgs, resolveLaunchArgs, type TokenSource } from './launchConfig';

@@ -2,8 +2,8 @@
 // it (structurally; the adapter never imports the client), and the
 // composition root (main.ts, later the extension) supplies it.
 import { type pb } from '@keyhole/protocol';
-import { type ConnectionChange, type GrantInfo, type ProbeRequest, type SnapshotMeta } from '../shared/brokerTypes';
-import { type Event } from '../shared/emitter';
+import { type ConnectionChange, type GrantInfo, type ProbeRequest, type SnapshotMeta } from '../common/brokerTypes';
+import { type Event } from '../common/emitter';
 import { type ResolvedLaunchArgs } from './launchConfig';
 
 export interface ISnapshotSource {

@@ -2,8 +2,8 @@
 // their grants, probes, snapshots (HTTP) and the /events stream. No vscode;
 // the adapter reaches this through its ISnapshotSource interface.
 import { pb } from '@keyhole/protocol';
-import { type ConnectionChange, type GrantInfo, type ProbeRequest, type SnapshotMeta } from '../shared/brokerTypes';
-import { type Event } from '../shared/emitter';
+import { type ConnectionChange, type GrantInfo, type ProbeRequest, type SnapshotMeta } from '../common/brokerTypes';
+import { type Event } from '../common/emitter';
 import { BrokerHttp } from './brokerHttp';
 import { EventStream } from './eventStream';
 

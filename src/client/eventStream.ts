@@ -4,8 +4,8 @@
 // fix those. Every timer is unref()ed.
 import WebSocket from 'ws';
 import { currentVersion, decodeClientEvent, encodeClientMessage, type pb } from '@keyhole/protocol';
-import { type ConnectionChange } from '../shared/brokerTypes';
-import { Emitter } from '../shared/emitter';
+import { type ConnectionChange } from '../common/brokerTypes';
+import { Emitter } from '../common/emitter';
 
 export interface EventStreamOptions {
   /** ws(s)://host:port/events */

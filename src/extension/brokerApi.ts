@@ -4,7 +4,7 @@
 // Errors stay BrokerRequestError (status, KH_ code, hint). No vscode here.
 import { pb } from '@keyhole/protocol';
 import { BrokerHttp, BrokerRequestError } from '../client/brokerHttp';
-import { type GrantInfo, type ProbeKindName } from '../shared/brokerTypes';
+import { type GrantInfo, type ProbeKindName } from '../common/brokerTypes';
 
 export interface Me {
   readonly id: string;

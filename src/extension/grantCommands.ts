@@ -11,7 +11,7 @@ import { grantRequestSummary, parseLabels } from './grantText';
 import { type KeyholeOutput } from './output';
 import { setting } from './settings';
 import { signGrantBody } from './signingKey';
-import { type ProbeKindName } from '../shared/brokerTypes';
+import { type ProbeKindName } from '../common/brokerTypes';
 
 export interface RequestGrantArgs {
   readonly service?: string;

@@ -53,7 +53,7 @@ test('src/adapter/ importing vscode is caught', () => {
 });
 
 test('only src/extension/ may import vscode', () => {
-  assert.ok(found('only-extension-imports-vscode', 'src/shared/imports-vscode.ts'));
+  assert.ok(found('only-extension-imports-vscode', 'src/common/imports-vscode.ts'));
   assert.ok(found('only-extension-imports-vscode', 'src/adapter/imports-vscode.ts'));
   assert.ok(!violations.some((v) => v.from.startsWith('src/extension/')), 'src/extension may import vscode');
 });
@@ -67,9 +67,9 @@ test('allowed imports stay allowed', () => {
 });
 
 test('src/ importing agent/ or broker/ is caught', () => {
-  assert.ok(found('src-never-imports-agent-or-broker', 'src/shared/imports-agent.ts'));
+  assert.ok(found('src-never-imports-agent-or-broker', 'src/common/imports-agent.ts'));
 });
 
 test('src/client importing the adapter is caught', () => {
-  assert.ok(found('client-imports-only-protocol-and-shared', 'src/client/imports-adapter.ts'));
+  assert.ok(found('client-imports-only-protocol-and-common', 'src/client/imports-adapter.ts'));
 });
