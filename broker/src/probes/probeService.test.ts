@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { buildActivity } from '../activity/activityView';
 import { verifyAudit } from '../audit/auditLog';
 import { BrokerErrorCode, isBrokerError } from '../errors';
 import { type BrokerEvent } from '../events';
@@ -78,5 +79,29 @@ test('probes are removed by their owner or ops, once', async () => {
     const again = await w.broker.probes.remove(dev, a.id, 'twice');
     assert.equal(again.removeReason, 'done', 'removing twice changes nothing');
     assert.equal((await w.auditActions()).filter((x) => x === 'probe.remove').length, 2);
+  });
+});
+
+test('refused probes are audited with the code, actor, service and path, and listed as refusals in the activity view', async () => {
+  await withWorld(async (w) => {
+    await w.service('orders');
+    const dev = await w.user('dev', ['developer']);
+    const grant = await w.activeGrant(dev, GRANT);
+    await assert.rejects(w.broker.probes.set(dev, { grantId: grant.id, path: 'src/billing/pay.ts', line: 1 }), code(BrokerErrorCode.OutOfScope));
+    await assert.rejects(w.broker.probes.set(dev, { grantId: grant.id, path: 'src/orders/a.ts', line: 0 }), code(BrokerErrorCode.BadRequest));
+    await assert.rejects(w.broker.probes.set(dev, { grantId: 'g_nope', path: 'src/orders/a.ts', line: 1 }), code(BrokerErrorCode.NotFound));
+    await w.broker.probes.set(dev, { grantId: grant.id, path: 'src/orders/a.ts', line: 1 });
+    const rows = (await w.store.transaction((r) => r.audit.list(0, 1000))).filter((r) => r.action === 'probe.set.refused');
+    assert.deepEqual(
+      rows.map((r) => ({ actor: r.actor, subject: r.subject, ...(JSON.parse(r.details) as { code: string; service: string; path: string }) })).map(({ actor, subject, code, service, path }) => ({ actor, subject, code, service, path })),
+      [
+        { actor: 'dev', subject: grant.id, code: BrokerErrorCode.OutOfScope, service: 'orders', path: 'src/billing/pay.ts' },
+        { actor: 'dev', subject: grant.id, code: BrokerErrorCode.BadRequest, service: 'orders', path: 'src/orders/a.ts' },
+        { actor: 'dev', subject: 'g_nope', code: BrokerErrorCode.NotFound, service: '', path: 'src/orders/a.ts' },
+      ],
+    );
+    const activity = await buildActivity(w.broker, w.ops);
+    assert.equal(activity.refusals.filter((r) => r.action === 'probe.set.refused').length, 3, 'the activity view lists them as refusals');
+    assert.equal((await verifyAudit(w.store)).ok, true);
   });
 });

@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { appendAudit } from '../audit/auditLog';
 import { type Clock } from '../clock';
-import { brokerError, BrokerErrorCode } from '../errors';
+import { brokerError, BrokerErrorCode, isBrokerError } from '../errors';
 import { type EventBus } from '../events';
 import { grantState } from '../grants/grantService';
 import { requirePermission } from '../identity/identityService';
-import { type Principal } from '../identity/principal';
+import { actorName, type Principal } from '../identity/principal';
 import { type GrantKind, type GrantRecord, type ProbeRecord } from '../store/records';
 import { type ProbeFilter, type Repositories, type Store } from '../store/store';
 import { activeKillSwitch } from './killSwitch';
@@ -25,6 +25,8 @@ export const PROBE_LIMITS = {
   maxLine: 10_000_000,
   /** Active probes a single grant may hold at once. */
   maxActivePerGrant: 50,
+  /** Longest grant id written into a refusal's audit row (ids are far shorter; the rest is noise). */
+  maxIdLength: 100,
 } as const;
 
 export interface ProbeInput {
@@ -60,7 +62,35 @@ export class ProbeService {
     private readonly events: EventBus,
   ) {}
 
+  /**
+   * Sets a probe. A refusal (bad input, someone else's grant, out of scope,
+   * kill switch...) is audited as `probe.set.refused`, so that repeated
+   * attempts show in the activity view's alerts, then rethrown.
+   */
   async set(actor: Principal, input: ProbeInput): Promise<ProbeRecord> {
+    try {
+      return await this.trySet(actor, input);
+    } catch (err) {
+      if (isBrokerError(err)) await this.auditRefusal(actor, input, err.code, err.message);
+      throw err;
+    }
+  }
+
+  private async auditRefusal(actor: Principal, input: ProbeInput, code: string, message: string): Promise<void> {
+    const grantId = typeof input === 'object' && input !== null && typeof input.grantId === 'string' ? input.grantId.slice(0, PROBE_LIMITS.maxIdLength) : '';
+    const rawPath = typeof input === 'object' && input !== null && typeof input.path === 'string' ? input.path : '';
+    const path = rawPath.slice(0, PROBE_LIMITS.maxPathLength);
+    try {
+      await this.store.transaction(async (r) => {
+        const service = grantId ? ((await r.grants.get(grantId))?.service ?? '') : '';
+        await appendAudit(r, { actor: actorName(actor), action: 'probe.set.refused', subject: grantId, details: { code, message, service, path } }, this.clock());
+      });
+    } catch {
+      // The refusal itself is what the caller must hear; a failed audit write must not replace it.
+    }
+  }
+
+  private async trySet(actor: Principal, input: ProbeInput): Promise<ProbeRecord> {
     requirePermission(actor, 'probe.set');
     if (typeof input !== 'object' || input === null) throw bad('the probe must be an object', 'send a JSON object');
     const kind = input.kind ?? 'SNAPSHOT';
