@@ -89,9 +89,9 @@ test('an esbuild bundle with an inline source map', async () => {
 });
 
 // esbuild's `sourcemap: 'external'` writes main.js.map without a
-// sourceMappingURL comment (a "hidden" map, common for production builds);
-// the agent only follows the comment today. agent/src/location is not ours
-// to change: reported, kept here as a todo until it looks for <script>.map.
-test('an esbuild bundle with an external map file and no sourceMappingURL comment', { todo: 'agent/src/location does not look for <script>.map when the comment is absent' }, async () => {
+// sourceMappingURL comment (a "hidden" map, common for production builds),
+// and the bundle's name is not the probed file's: found by the index's
+// sibling-map sweep on a lookup miss.
+test('an esbuild bundle with an external map file and no sourceMappingURL comment', async () => {
   await probeTheTotal(await bundleWithEsbuild(join(h.dir, 'esbuild-external'), 'external'), 'esb-ext');
 });

@@ -57,6 +57,29 @@ test('maps of scripts under node_modules are not read unless asked, but a script
   assert.equal(resolveProbeLocation(sameName, 'lib/src/feature.ts', 1).ok, true);
 });
 
+test('a lookup miss finds a hidden map beside a bundle, checking each script at most once and a bounded number per lookup', () => {
+  // A bundle built with "external" maps: bundle.js names no map, bundle.js.map sits beside it.
+  tree.write('hidden/dist/bundle.js', 'exports.total = 1;\n');
+  tree.write('hidden/dist/bundle.js.map', MAP('../src/orders.ts'));
+  tree.write('hidden/src/orders.ts', 'export const total = 1;\n');
+  for (const n of [1, 2, 3]) tree.write(`hidden/dist/other${n}.js`, 'exports.x = 1;\n');
+  const { files, paths } = recordingFiles();
+  const index = new ScriptIndex({ files, settings: { siblingMapChecksPerLookup: 2 } });
+  for (const n of [1, 2, 3]) index.add({ scriptId: `o${n}`, url: tree.url(`hidden/dist/other${n}.js`) });
+  index.add({ scriptId: 'b', url: tree.url('hidden/dist/bundle.js') });
+  index.add({ scriptId: 'nm', url: tree.url('hidden/node_modules/dep/index.js') });
+  const siblingChecks = () => paths.filter((p) => p.endsWith('.map')).length;
+  const first = resolveProbeLocation(index, 'src/orders.ts', 1);
+  assert.equal(first.ok, false, 'two checks per lookup do not reach the fourth script');
+  assert.equal(siblingChecks(), 2);
+  const second = resolveProbeLocation(index, 'src/orders.ts', 1);
+  assert.ok(second.ok, JSON.stringify(second));
+  assert.match(second.ok ? second.url : '', /bundle\.js$/);
+  const checked = paths.filter((p) => p.endsWith('.map') && p.includes('hidden/dist/')).map((p) => p.replace(/^.*\/dist\//, ''));
+  assert.ok(!paths.some((p) => p.includes('node_modules')), 'node_modules is not swept');
+  assert.equal(new Set(checked.filter((c) => c.startsWith('other'))).size, checked.filter((c) => c.startsWith('other')).length, 'each script is checked once');
+});
+
 test('clear forgets every script', () => {
   const index = new ScriptIndex();
   index.add({ scriptId: '1', url: 'file:///srv/a.js' });

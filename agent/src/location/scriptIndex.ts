@@ -72,6 +72,8 @@ export class ScriptIndex {
   private readonly originalsByStem: Buckets = new Map();
   /** Scripts with a reported source map that has not been read yet. */
   private readonly unreadMaps = new Set<string>();
+  /** Scripts whose `<script>.map` sibling was already looked for by the miss sweep. */
+  private readonly siblingChecked = new Set<string>();
   /** Map URLs found in script files' last lines (null: none), so a file's tail is read once. */
   private readonly discoveredMapUrls = new Map<string, string | null>();
   private readonly maps: LruCache<string, TraceMap>;
@@ -112,6 +114,7 @@ export class ScriptIndex {
     for (const original of script.originals ?? []) removeFrom(this.originalsByStem, stemKey(original.basename), scriptId);
     this.unreadMaps.delete(scriptId);
     this.discoveredMapUrls.delete(scriptId);
+    this.siblingChecked.delete(scriptId);
     this.maps.delete(scriptId);
   }
 
@@ -126,6 +129,7 @@ export class ScriptIndex {
     this.originalsByStem.clear();
     this.unreadMaps.clear();
     this.discoveredMapUrls.clear();
+    this.siblingChecked.clear();
     this.maps.clear();
   }
 
@@ -155,8 +159,10 @@ export class ScriptIndex {
    * is (reported, else the file's sourceMappingURL comment, else a `.map`
    * beside the file). A map with no comment beside a script named otherwise
    * (a bundle built with "external" maps) is therefore only found when a frame
-   * in that script is mapped; the cost of looking at every script's files on
-   * the host's thread is what that saves.
+   * in that script is mapped, or when a lookup found nothing at all: then
+   * scripts outside node_modules are checked for a `.map` beside them, each
+   * once, at most siblingMapChecksPerLookup per lookup (one file-existence
+   * check each, on a miss only, never on the hit path).
    */
   prepareLookup(stem: string): void {
     for (const id of [...this.unreadMaps]) {
@@ -166,6 +172,21 @@ export class ScriptIndex {
     this.unreadMaps.clear();
     for (const script of this.scriptsWithStem(stem)) {
       if (script.originals === undefined && script.mapProblem === undefined) this.readOriginals(script);
+    }
+    if (this.scriptsWithStem(stem).length === 0 && this.scriptsWithOriginalStem(stem).length === 0) this.sweepSiblingMaps();
+  }
+
+  private sweepSiblingMaps(): void {
+    if (!this.settings.siblingSourceMaps) return;
+    let budget = this.settings.siblingMapChecksPerLookup;
+    for (const script of this.scripts.values()) {
+      if (budget <= 0) return;
+      const id = script.record.scriptId;
+      if (script.originals !== undefined || script.record.sourceMapURL || this.siblingChecked.has(id)) continue;
+      if (!this.settings.readNodeModulesSourceMaps && isUnderNodeModules(script.record.url)) continue;
+      this.siblingChecked.add(id);
+      budget--;
+      if (this.files.isFile(`${toDisplayPath(toFileUrl(script.record.url))}.map`)) this.readOriginals(script);
     }
   }
 

@@ -31,6 +31,14 @@ export interface LocationSettings {
    * beside it (what bundlers write in "external" source map mode). Default true.
    */
   readonly siblingSourceMaps: boolean;
+  /**
+   * When a lookup finds no script for the developer's file, scripts outside
+   * node_modules that report no source map are checked for a `<script>.map`
+   * beside them (a bundle built with "external" maps names its map nowhere):
+   * one file-existence check per script, at most this many per lookup, and
+   * each script at most once. Default 2000.
+   */
+  readonly siblingMapChecksPerLookup: number;
   /** Largest plain script file read to hash it and find its code lines. Default 8 MiB. */
   readonly maxScriptBytes: number;
   /**
@@ -51,6 +59,7 @@ export const DEFAULT_LOCATION_SETTINGS: LocationSettings = Object.freeze({
   nextCodeLineWindow: 5,
   sourceMapCommentTailBytes: 4 * 1024,
   siblingSourceMaps: true,
+  siblingMapChecksPerLookup: 2000,
   maxScriptBytes: 8 * 1024 * 1024,
   readNodeModulesSourceMaps: false,
   maxCandidates: 10,
