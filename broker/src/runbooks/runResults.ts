@@ -39,6 +39,19 @@ interface MutableRow {
   lastAtMs: number;
 }
 
+/** What a tally needs of its probe: the heading and kind of its table. */
+export type TalliedProbe = Pick<RunbookProbe, 'label' | 'kind'>;
+
+/** What one addition changed: the probe's totals and the one row it touched (the runner stores exactly this). */
+export interface TallyChange {
+  readonly probeId: string;
+  readonly label: string;
+  readonly kind: RunbookProbe['kind'];
+  readonly total: number;
+  readonly maskedKinds: readonly string[];
+  readonly row: ResultRow;
+}
+
 class ProbeTally {
   total = 0;
   readonly masked = new Set<string>();
@@ -46,20 +59,24 @@ class ProbeTally {
 
   constructor(
     readonly probeId: string,
-    readonly probe: RunbookProbe,
+    readonly probe: TalliedProbe,
   ) {}
 
-  add(key: string, atMs: number, maskedKinds: readonly string[]): void {
+  add(key: string, atMs: number, maskedKinds: readonly string[]): TallyChange {
     this.total++;
     for (const k of maskedKinds) this.masked.add(k);
     let message = key.length > RUN_RESULT_LIMITS.maxMessageLength ? key.slice(0, RUN_RESULT_LIMITS.maxMessageLength) + '…' : key;
     if (!this.rows.has(message) && this.rows.size >= RUN_RESULT_LIMITS.maxDistinctMessages) message = OTHER_MESSAGES;
-    const row = this.rows.get(message);
+    let row = this.rows.get(message);
     if (row) {
       row.count++;
       row.firstAtMs = Math.min(row.firstAtMs, atMs);
       row.lastAtMs = Math.max(row.lastAtMs, atMs);
-    } else this.rows.set(message, { message, count: 1, firstAtMs: atMs, lastAtMs: atMs });
+    } else {
+      row = { message, count: 1, firstAtMs: atMs, lastAtMs: atMs };
+      this.rows.set(message, row);
+    }
+    return { probeId: this.probeId, label: this.probe.label, kind: this.probe.kind, total: this.total, maskedKinds: [...this.masked].sort(), row: { ...row } };
   }
 
   view(): ProbeResult {
@@ -72,8 +89,17 @@ class ProbeTally {
 export class RunResults {
   private readonly tallies = new Map<string, ProbeTally>();
 
-  track(probeId: string, probe: RunbookProbe): void {
+  track(probeId: string, probe: TalliedProbe): void {
     this.tallies.set(probeId, new ProbeTally(probeId, probe));
+  }
+
+  /** Tracks a probe with the totals and rows stored earlier (a run read back from the store). */
+  restore(probeId: string, probe: TalliedProbe, total: number, maskedKinds: readonly string[], rows: readonly ResultRow[]): void {
+    const tally = new ProbeTally(probeId, probe);
+    tally.total = total;
+    for (const k of maskedKinds) tally.masked.add(k);
+    for (const r of rows) tally.rows.set(r.message, { message: r.message, count: r.count, firstAtMs: r.firstAtMs, lastAtMs: r.lastAtMs });
+    this.tallies.set(probeId, tally);
   }
 
   tracks(probeId: string): boolean {
@@ -81,13 +107,13 @@ export class RunResults {
   }
 
   /** A logpoint line: grouped by its masked message. */
-  addLine(probeId: string, message: string, atMs: number, maskedKinds: readonly string[]): void {
-    this.tallies.get(probeId)?.add(message, atMs, maskedKinds);
+  addLine(probeId: string, message: string, atMs: number, maskedKinds: readonly string[]): TallyChange | undefined {
+    return this.tallies.get(probeId)?.add(message, atMs, maskedKinds);
   }
 
   /** A snapshot: counted per instance; its contents stay in the snapshot store. */
-  addSnapshot(probeId: string, instanceId: string, atMs: number, maskedKinds: readonly string[]): void {
-    this.tallies.get(probeId)?.add(`snapshot from ${instanceId}`, atMs, maskedKinds);
+  addSnapshot(probeId: string, instanceId: string, atMs: number, maskedKinds: readonly string[]): TallyChange | undefined {
+    return this.tallies.get(probeId)?.add(`snapshot from ${instanceId}`, atMs, maskedKinds);
   }
 
   view(): ProbeResult[] {

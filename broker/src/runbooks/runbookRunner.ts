@@ -4,20 +4,27 @@
  * own checks are unchanged); once the grant is active, the runner sets the
  * runbook's probes in that person's name, and tallies what arrives.
  *
- * Runs live in memory: after a broker restart their grants and probes are
- * still there (and still expire), but the page no longer shows their tables.
+ * Runs and their result tables live in the store (runbook_runs and friends),
+ * so a broker restart keeps them. The open runs (pending or active) are also
+ * held in memory, to route arriving lines without a read per line; every
+ * change is written through, in order, on one write queue.
  */
+import { randomBytes } from 'node:crypto';
 import { brokerError, BrokerErrorCode } from '../errors';
 import { type Broker } from '../broker';
 import { requirePermission } from '../identity/identityService';
 import { type Principal } from '../identity/principal';
 import { type GrantState, type GrantView } from '../grants/grantService';
-import { type ProbeResult, RunResults } from './runResults';
+import { type RunbookRunRecord } from '../store/records';
+import { type Repositories } from '../store/store';
+import { type ProbeResult, RunResults, type TallyChange } from './runResults';
 import { type Runbook } from './runbook';
 
 export const RUNBOOK_RUNNER_LIMITS = {
-  /** Runs remembered; the oldest finished ones are forgotten first. */
-  maxRuns: 500,
+  /** Runs the page lists, newest first; older ones stay in the store. */
+  maxListedRuns: 500,
+  /** Runs held in memory to tally arriving lines; past this, the oldest finished ones are dropped first. */
+  maxLiveRuns: 500,
 } as const;
 
 export interface RunView {
@@ -33,36 +40,37 @@ export interface RunView {
   readonly problems: readonly string[];
 }
 
-interface Run {
-  readonly runbook: Runbook;
-  readonly grantId: string;
-  readonly startedBy: string;
-  readonly startedAtMs: number;
-  state: GrantState;
-  notAfterMs: number;
-  armed: boolean;
-  readonly probeIds: string[];
-  readonly problems: string[];
+interface LiveRun {
+  record: RunbookRunRecord;
   readonly results: RunResults;
 }
 
+const OPEN_STATES: readonly string[] = ['pending', 'active'];
+
 export class RunbookRunner {
   private readonly byId: ReadonlyMap<string, Runbook>;
-  private readonly runs = new Map<string, Run>();
+  private readonly live = new Map<string, LiveRun>();
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly ready: Promise<void>;
+  private writes: Promise<void> = Promise.resolve();
+  /** The last failed store write, if any (the run goes on in memory). */
+  lastError: string | undefined;
 
   constructor(
     private readonly broker: Broker,
     runbooks: readonly Runbook[],
   ) {
     this.byId = new Map(runbooks.map((r) => [r.id, r]));
+    this.ready = this.loadOpenRuns();
     this.unsubscribe.push(broker.grants.onChange((view) => void this.onGrant(view)));
     this.unsubscribe.push(
       broker.events.on((e) => {
         if (e.type === 'logLine') {
-          this.runs.get(e.line.grantId)?.results.addLine(e.line.probeId, e.line.message, Number(e.line.loggedAtMs) || this.broker.clock(), e.line.maskedKinds);
+          const change = this.live.get(e.line.grantId)?.results.addLine(e.line.probeId, e.line.message, Number(e.line.loggedAtMs) || this.broker.clock(), e.line.maskedKinds);
+          if (change) this.saveTally(e.line.grantId, change);
         } else if (e.type === 'snapshot') {
-          this.runs.get(e.record.grantId)?.results.addSnapshot(e.record.probeId, e.record.instanceId, e.record.capturedAtMs, e.snapshot.maskedKinds);
+          const change = this.live.get(e.record.grantId)?.results.addSnapshot(e.record.probeId, e.record.instanceId, e.record.capturedAtMs, e.snapshot.maskedKinds);
+          if (change) this.saveTally(e.record.grantId, change);
         }
       }),
     );
@@ -90,82 +98,177 @@ export class RunbookRunner {
       reason: `[runbook ${runbook.id}] ${reason}`,
       ticket: typeof input.ticket === 'string' ? input.ticket : '',
     });
-    const run: Run = { runbook, grantId: view.grant.id, startedBy: view.grant.requester, startedAtMs: view.grant.createdAtMs, state: view.state, notAfterMs: 0, armed: false, probeIds: [], problems: [], results: new RunResults() };
-    this.remember(run);
-    return toView(run, this.broker.clock());
+    const record: RunbookRunRecord = {
+      id: 'run_' + randomBytes(9).toString('base64url'),
+      grantId: view.grant.id,
+      runbookId: runbook.id,
+      title: runbook.title,
+      service: runbook.service,
+      startedBy: view.grant.requester,
+      startedAtMs: view.grant.createdAtMs,
+      state: view.state,
+      notAfterMs: view.grant.notAfterMs,
+      armed: false,
+      probeIds: [],
+      problems: [],
+    };
+    this.remember({ record, results: new RunResults() });
+    await this.write((r) => r.runbookRuns.insert(record));
+    return toView(record, this.broker.clock());
   }
 
   /** The runs this person started (ops and approvers see everyone's, without results). */
-  runsFor(actor: Principal): RunView[] {
+  async runsFor(actor: Principal): Promise<RunView[]> {
     requirePermission(actor, 'grant.view');
     const all = actor.roles.includes('ops') || actor.roles.includes('approver');
+    await this.settled();
+    const stored = await this.broker.store.transaction((r) =>
+      r.runbookRuns.list({ ...(all ? {} : { startedBy: actor.id }), limit: RUNBOOK_RUNNER_LIMITS.maxListedRuns }),
+    );
     const now = this.broker.clock();
-    return [...this.runs.values()].filter((r) => all || r.startedBy === actor.id).map((r) => toView(r, now)).reverse();
+    return stored.map((record) => toView(this.live.get(record.grantId)?.record ?? record, now));
   }
 
   /** The runbook behind a grant, if a runbook started it (the approver page shows it). */
-  runbookOf(grantId: string): Runbook | undefined {
-    return this.runs.get(grantId)?.runbook;
+  async runbookOf(grantId: string): Promise<Runbook | undefined> {
+    const live = this.live.get(grantId);
+    if (live) return this.byId.get(live.record.runbookId);
+    await this.settled();
+    const record = await this.broker.store.transaction((r) => r.runbookRuns.get(grantId));
+    return record && this.byId.get(record.runbookId);
   }
 
   /** The tables of one run: only for the person who started it, like the snapshots it may capture. */
-  results(actor: Principal, grantId: string): { run: RunView; runbook: Runbook; results: ProbeResult[] } {
+  async results(actor: Principal, grantId: string): Promise<{ run: RunView; runbook: Runbook; results: ProbeResult[] }> {
     requirePermission(actor, 'snapshot.view');
-    const run = this.runs.get(grantId);
-    if (!run || run.startedBy !== actor.id) throw brokerError(BrokerErrorCode.NotFound, `no run of yours for grant ${grantId}`, 'start a runbook first; only its starter reads its results');
-    return { run: toView(run, this.broker.clock()), runbook: run.runbook, results: run.results.view() };
+    await this.settled();
+    const run = this.live.get(grantId) ?? (await this.broker.store.transaction((r) => readRun(r, grantId)));
+    if (!run || run.record.startedBy !== actor.id) throw brokerError(BrokerErrorCode.NotFound, `no run of yours for grant ${grantId}`, 'start a runbook first; only its starter reads its results');
+    const runbook = this.byId.get(run.record.runbookId);
+    if (!runbook) throw brokerError(BrokerErrorCode.NotFound, `runbook ${run.record.runbookId} is no longer in the runbook file`, 'ask ops to restore it to read this run');
+    return { run: toView(run.record, this.broker.clock()), runbook, results: run.results.view() };
   }
 
-  close(): void {
+  /** Stops listening and waits for queued writes, so the store can close after it. */
+  async close(): Promise<void> {
     for (const off of this.unsubscribe.splice(0)) off();
+    await this.settled();
   }
 
-  private remember(run: Run): void {
-    this.runs.set(run.grantId, run);
-    if (this.runs.size <= RUNBOOK_RUNNER_LIMITS.maxRuns) return;
-    const oldest = [...this.runs.values()].find((r) => r.state !== 'pending' && r.state !== 'active') ?? this.runs.values().next().value;
-    if (oldest) this.runs.delete(oldest.grantId);
+  private async settled(): Promise<void> {
+    await this.ready;
+    await this.writes;
+  }
+
+  /** Puts work on the write queue: store writes happen in the order the runner made them. A failure is kept, not thrown. */
+  private write(work: (r: Repositories) => Promise<void>): Promise<void> {
+    this.writes = this.writes
+      .then(() => this.broker.store.transaction(work))
+      .catch((err: unknown) => {
+        this.lastError = err instanceof Error ? err.message : String(err);
+      });
+    return this.writes;
+  }
+
+  private saveTally(grantId: string, change: TallyChange): void {
+    void this.write(async (r) => {
+      await r.runbookRuns.putProbe({ grantId, probeId: change.probeId, label: change.label, kind: change.kind, total: change.total, maskedKinds: change.maskedKinds });
+      await r.runbookRuns.putRow({ probeId: change.probeId, ...change.row });
+    });
+  }
+
+  /** After a restart: the open runs go back into memory, with their tallies, to keep counting. */
+  private async loadOpenRuns(): Promise<void> {
+    try {
+      await this.broker.store.transaction(async (r) => {
+        const open = await r.runbookRuns.list({ states: OPEN_STATES, limit: RUNBOOK_RUNNER_LIMITS.maxLiveRuns });
+        const now = this.broker.clock();
+        // An active run whose window has passed stays 'active' in the store (windows end without an event); it takes no more lines.
+        for (const record of open.reverse().filter((o) => !(o.state === 'active' && now >= o.notAfterMs))) {
+          const run = await readRun(r, record.grantId);
+          if (run && !this.live.has(record.grantId)) this.remember(run);
+        }
+      });
+    } catch (err) {
+      this.lastError = `reading the open runs: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+
+  private remember(run: LiveRun): void {
+    this.live.set(run.record.grantId, run);
+    if (this.live.size <= RUNBOOK_RUNNER_LIMITS.maxLiveRuns) return;
+    const oldest = [...this.live.values()].find((r) => !OPEN_STATES.includes(r.record.state)) ?? this.live.values().next().value;
+    if (oldest) this.live.delete(oldest.record.grantId);
   }
 
   private async onGrant(view: GrantView): Promise<void> {
-    const run = this.runs.get(view.grant.id);
-    if (!run) return;
-    run.state = view.state;
-    run.notAfterMs = view.grant.notAfterMs;
-    if (view.state !== 'active' || run.armed) return;
-    run.armed = true;
-    const requester = await this.broker.store.transaction((r) => r.users.get(run.startedBy));
-    const principal: Principal = { kind: 'user', id: run.startedBy, roles: requester?.roles ?? [] };
-    for (const probe of run.runbook.probes) {
+    await this.ready;
+    let run = this.live.get(view.grant.id);
+    if (!run) {
+      const stored = await this.broker.store.transaction((r) => readRun(r, view.grant.id));
+      if (!stored) return;
+      run = this.live.get(view.grant.id) ?? stored;
+      this.remember(run);
+    }
+    run.record = { ...run.record, state: view.state, notAfterMs: view.grant.notAfterMs };
+    if (view.state !== 'active' || run.record.armed) {
+      const record = run.record;
+      await this.write((r) => r.runbookRuns.update(record));
+      return;
+    }
+    run.record = { ...run.record, armed: true };
+    const armed = run.record;
+    await this.write((r) => r.runbookRuns.update(armed));
+    const runbook = this.byId.get(run.record.runbookId);
+    const requester = await this.broker.store.transaction((r) => r.users.get(run.record.startedBy));
+    const principal: Principal = { kind: 'user', id: run.record.startedBy, roles: requester?.roles ?? [] };
+    if (!runbook) run.record = { ...run.record, problems: [`runbook ${run.record.runbookId} is no longer in the runbook file`] };
+    for (const probe of runbook?.probes ?? []) {
       try {
         const set = await this.broker.probes.set(principal, {
-          grantId: run.grantId,
+          grantId: run.record.grantId,
           kind: probe.kind,
           path: probe.path,
           line: probe.line,
           ...(probe.kind === 'LOGPOINT' ? { logTemplate: probe.template } : {}),
         });
-        run.probeIds.push(set.id);
         run.results.track(set.id, probe);
+        run.record = { ...run.record, probeIds: [...run.record.probeIds, set.id] };
+        const grantId = run.record.grantId;
+        void this.write((r) => r.runbookRuns.putProbe({ grantId, probeId: set.id, label: probe.label, kind: probe.kind, total: 0, maskedKinds: [] }));
       } catch (err) {
-        run.problems.push(`${probe.label}: ${err instanceof Error ? err.message : String(err)}`);
+        run.record = { ...run.record, problems: [...run.record.problems, `${probe.label}: ${err instanceof Error ? err.message : String(err)}`] };
       }
     }
+    const done = run.record;
+    await this.write((r) => r.runbookRuns.update(done));
   }
+}
+
+/** A stored run with its tallies, as the runner holds it in memory. */
+async function readRun(r: Repositories, grantId: string): Promise<LiveRun | undefined> {
+  const record = await r.runbookRuns.get(grantId);
+  if (!record) return undefined;
+  const results = new RunResults();
+  for (const p of await r.runbookRuns.listProbes(grantId)) {
+    results.restore(p.probeId, { label: p.label, kind: p.kind }, p.total, p.maskedKinds, await r.runbookRuns.listRows(p.probeId));
+  }
+  return { record, results };
 }
 
 function mayStart(actor: Principal, runbook: Runbook): boolean {
   return actor.kind === 'user' && actor.roles.some((r) => runbook.allowedRoles.includes(r));
 }
 
-function toView(run: Run, nowMs: number): RunView {
+function toView(run: RunbookRunRecord, nowMs: number): RunView {
   // Windows end without an event: work the expiry out on reading.
-  const state = run.state === 'active' && nowMs >= run.notAfterMs ? 'expired' : run.state;
+  const stored = run.state as GrantState;
+  const state = stored === 'active' && nowMs >= run.notAfterMs ? 'expired' : stored;
   return {
     grantId: run.grantId,
-    runbookId: run.runbook.id,
-    title: run.runbook.title,
-    service: run.runbook.service,
+    runbookId: run.runbookId,
+    title: run.title,
+    service: run.service,
     startedBy: run.startedBy,
     startedAtMs: run.startedAtMs,
     state,

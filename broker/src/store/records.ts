@@ -158,3 +158,41 @@ export interface KillSwitchRecord {
   readonly setBy: string;
   readonly setAtMs: number;
 }
+
+/** A runbook run: the grant its starter requested, and what became of it. Keyed by that grant. */
+export interface RunbookRunRecord {
+  readonly id: string;
+  readonly grantId: string;
+  readonly runbookId: string;
+  /** The runbook's title when it started, so the run still reads right if the file changes. */
+  readonly title: string;
+  readonly service: string;
+  readonly startedBy: string;
+  readonly startedAtMs: number;
+  /** The grant's state as last heard ('pending', 'active', ...); expiry is worked out on reading. */
+  readonly state: string;
+  readonly notAfterMs: number;
+  /** true once the runner has set the runbook's probes. */
+  readonly armed: boolean;
+  readonly probeIds: readonly string[];
+  readonly problems: readonly string[];
+}
+
+/** One probe of a run, with its running totals. */
+export interface RunbookRunProbeRecord {
+  readonly grantId: string;
+  readonly probeId: string;
+  readonly label: string;
+  readonly kind: GrantKind;
+  readonly total: number;
+  readonly maskedKinds: readonly string[];
+}
+
+/** One grouped line of a run's result table (a masked message or "snapshot from <instance>"). */
+export interface RunResultRowRecord {
+  readonly probeId: string;
+  readonly message: string;
+  readonly count: number;
+  readonly firstAtMs: number;
+  readonly lastAtMs: number;
+}

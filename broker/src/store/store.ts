@@ -14,6 +14,9 @@ import {
   type GrantStatus,
   type KillSwitchRecord,
   type ProbeRecord,
+  type RunbookRunProbeRecord,
+  type RunbookRunRecord,
+  type RunResultRowRecord,
   type SnapshotRecord,
   type ServiceRecord,
   type TokenRecord,
@@ -113,6 +116,29 @@ export interface KillSwitchRepository {
   list(): Promise<KillSwitchRecord[]>;
 }
 
+export interface RunbookRunFilter {
+  /** Only runs this person started. */
+  readonly startedBy?: string;
+  /** Only runs whose stored state is one of these. */
+  readonly states?: readonly string[];
+  readonly limit: number;
+}
+
+export interface RunbookRunRepository {
+  insert(run: RunbookRunRecord): Promise<void>;
+  get(grantId: string): Promise<RunbookRunRecord | undefined>;
+  /** Newest first. */
+  list(filter: RunbookRunFilter): Promise<RunbookRunRecord[]>;
+  /** Stores state, notAfterMs, armed, probeIds and problems. */
+  update(run: RunbookRunRecord): Promise<void>;
+  /** Registers or replaces a probe's totals. */
+  putProbe(probe: RunbookRunProbeRecord): Promise<void>;
+  listProbes(grantId: string): Promise<RunbookRunProbeRecord[]>;
+  /** Registers or replaces one result row. */
+  putRow(row: RunResultRowRecord): Promise<void>;
+  listRows(probeId: string): Promise<RunResultRowRecord[]>;
+}
+
 export interface Repositories {
   readonly users: UserRepository;
   readonly tokens: TokenRepository;
@@ -123,6 +149,7 @@ export interface Repositories {
   readonly probes: ProbeRepository;
   readonly snapshots: SnapshotRepository;
   readonly killSwitches: KillSwitchRepository;
+  readonly runbookRuns: RunbookRunRepository;
 }
 
 export interface Store {

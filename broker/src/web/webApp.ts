@@ -68,7 +68,7 @@ export function createWebApp(broker: Broker, options: WebOptions = {}): WebApp {
       return true;
     },
     async close() {
-      runner.close();
+      await runner.close();
       await alerts?.close();
     },
   };

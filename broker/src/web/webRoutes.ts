@@ -37,7 +37,7 @@ export function webRoutes(runner: RunbookRunner, alerts: AlertHook | undefined):
         const views = (await ctx.broker.grants.list(who(ctx))).filter((v) => OPEN_STATES.has(v.state));
         const json = [];
         for (const v of views) {
-          json.push({ ...grantJson(v), body: undefined, runbook: runbookSummary(runner.runbookOf(v.grant.id)), probes: v.state === 'active' ? await probesOf(ctx.broker, ctx, v.grant.id) : [] });
+          json.push({ ...grantJson(v), body: undefined, runbook: runbookSummary(await runner.runbookOf(v.grant.id)), probes: v.state === 'active' ? await probesOf(ctx.broker, ctx, v.grant.id) : [] });
         }
         return { json };
       },
@@ -49,13 +49,13 @@ export function webRoutes(runner: RunbookRunner, alerts: AlertHook | undefined):
       auth: true,
       handler: async (ctx) => ({ status: 201, json: await runner.start(who(ctx), ctx.params.id ?? '', { reason: field(ctx.body, 'reason'), ticket: field(ctx.body, 'ticket') }) }),
     },
-    { method: 'GET', path: '/v1/web/runs', auth: true, handler: async (ctx) => ({ json: runner.runsFor(who(ctx)) }) },
+    { method: 'GET', path: '/v1/web/runs', auth: true, handler: async (ctx) => ({ json: await runner.runsFor(who(ctx)) }) },
     {
       method: 'GET',
       path: '/v1/web/runs/:grantId',
       auth: true,
       handler: async (ctx) => {
-        const r = runner.results(who(ctx), ctx.params.grantId ?? '');
+        const r = await runner.results(who(ctx), ctx.params.grantId ?? '');
         return { json: { ...r, runbook: runbookSummary(r.runbook), csv: resultsCsv(r.results) } };
       },
     },

@@ -160,6 +160,48 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE snapshots ADD COLUMN span_id TEXT NOT NULL DEFAULT '';
     `,
   },
+  {
+    version: 6,
+    name: 'runbook-runs',
+    // Runbook runs and their result tables, so a broker restart keeps them.
+    // Results are the aggregated rows the page shows (a count per masked
+    // message), never variables: snapshots stay in the snapshots table.
+    sql: `
+      CREATE TABLE runbook_runs (
+        id TEXT PRIMARY KEY,
+        grant_id TEXT NOT NULL UNIQUE REFERENCES grants (id),
+        runbook_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        service TEXT NOT NULL,
+        started_by TEXT NOT NULL,
+        started_at_ms INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        not_after_ms INTEGER NOT NULL DEFAULT 0,
+        armed INTEGER NOT NULL DEFAULT 0,
+        probe_ids TEXT NOT NULL DEFAULT '[]',   -- JSON array
+        problems TEXT NOT NULL DEFAULT '[]'     -- JSON array
+      ) STRICT;
+      CREATE INDEX runbook_runs_started ON runbook_runs (started_by, started_at_ms);
+      CREATE INDEX runbook_runs_state ON runbook_runs (state);
+      CREATE TABLE runbook_run_probes (
+        probe_id TEXT PRIMARY KEY,
+        grant_id TEXT NOT NULL REFERENCES runbook_runs (grant_id),
+        label TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('SNAPSHOT', 'LOGPOINT')),
+        total INTEGER NOT NULL DEFAULT 0,
+        masked_kinds TEXT NOT NULL DEFAULT '[]' -- JSON array
+      ) STRICT;
+      CREATE INDEX runbook_run_probes_grant ON runbook_run_probes (grant_id);
+      CREATE TABLE runbook_result_rows (
+        probe_id TEXT NOT NULL REFERENCES runbook_run_probes (probe_id),
+        message TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        first_at_ms INTEGER NOT NULL,
+        last_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (probe_id, message)
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

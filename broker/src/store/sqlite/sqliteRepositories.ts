@@ -30,6 +30,7 @@ import {
   type UserRepository,
 } from '../store';
 import { sqliteKillSwitches, sqliteProbes, sqliteSnapshots } from './sqliteCaptureRepositories';
+import { sqliteRunbookRuns } from './sqliteRunbookRepositories';
 import { type Prepare, statementCache } from './statementCache';
 
 type Row = Record<string, unknown>;
@@ -300,5 +301,6 @@ export function sqliteRepositories(db: Database.Database): Repositories {
     probes: sqliteProbes(prepare),
     snapshots: sqliteSnapshots(prepare),
     killSwitches: sqliteKillSwitches(prepare),
+    runbookRuns: sqliteRunbookRuns(prepare),
   };
 }

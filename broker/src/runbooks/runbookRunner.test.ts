@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pb } from '@keyhole/protocol';
+import { createBroker, type Broker } from '../broker';
+import { SqliteStore } from '../store/sqlite/sqliteStore';
+import { withWorld } from '../testing/world';
+import { type Runbook } from './runbook';
+import { RunbookRunner } from './runbookRunner';
+
+const RUNBOOK: Runbook = {
+  id: 'orders-qty',
+  service: 'orders',
+  title: 'Quantities',
+  problem: 'which sizes fail',
+  reading: 'rows are sizes',
+  allowedRoles: ['developer'],
+  selector: {},
+  durationMinutes: 15,
+  probes: [{ kind: 'LOGPOINT', label: 'Orders', path: 'src/orders.js', line: 20, template: 'x{quantity}' }],
+};
+
+function line(broker: Broker, grantId: string, probeId: string, message: string, atMs: number): void {
+  broker.events.emit({ type: 'logLine', service: 'orders', requester: 'dev', line: pb.LogLine.create({ probeId, grantId, service: 'orders', message, loggedAtMs: atMs, maskedKinds: ['email'] }) });
+}
+
+/** Waits (a bounded number of turns, never a time) until the runner has set the run's probes. */
+async function armed(runner: RunbookRunner, grantId: string, actorRuns: () => ReturnType<RunbookRunner['runsFor']>): Promise<string> {
+  for (let turn = 0; turn < 200; turn++) {
+    const run = (await actorRuns()).find((r) => r.grantId === grantId);
+    if (run?.probeIds[0]) return run.probeIds[0];
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`runner never armed ${grantId}`);
+}
+
+test('a run and its result table survive closing and reopening the SQLite file, and keep counting', async () => {
+  await withWorld(async (w) => {
+    await w.service('orders');
+    const dev = await w.user('dev', ['developer']);
+    const ann = await w.approver('ann');
+    const runner = new RunbookRunner(w.broker, [RUNBOOK]);
+    const started = await runner.start(dev, RUNBOOK.id, {});
+    assert.equal(started.state, 'pending');
+    const { body } = await w.grants.signingBody(ann.principal, started.grantId);
+    await w.grants.approve(ann.principal, started.grantId, body, ann.sign(body));
+    const probeId = await armed(runner, started.grantId, () => runner.runsFor(dev));
+    line(w.broker, started.grantId, probeId, 'x2', w.now + 30);
+    line(w.broker, started.grantId, probeId, 'x3', w.now + 10);
+    line(w.broker, started.grantId, probeId, 'x2', w.now + 20);
+    const before = await runner.results(dev, started.grantId);
+    assert.deepEqual(before.results[0]?.rows.map((r) => [r.message, r.count]), [['x2', 2], ['x3', 1]]);
+    const runsBefore = await runner.runsFor(dev);
+    await runner.close();
+    await w.store.close();
+
+    const reopened = SqliteStore.open(w.temp.path);
+    try {
+      const broker = createBroker(reopened, w.clock);
+      const again = new RunbookRunner(broker, [RUNBOOK]);
+      assert.deepEqual(await again.runsFor(dev), runsBefore);
+      assert.equal((await again.runsFor(w.ops)).length, 1, 'ops see every run');
+      assert.deepEqual(await again.results(dev, started.grantId), before);
+      assert.equal((await again.runbookOf(started.grantId))?.id, RUNBOOK.id);
+
+      // The run is still active: lines arriving after the restart add to the stored table.
+      line(broker, started.grantId, probeId, 'x3', w.now + 40);
+      const after = await again.results(dev, started.grantId);
+      assert.equal(after.results[0]?.total, 4);
+      assert.deepEqual(after.results[0]?.rows.map((r) => [r.message, r.count, r.firstAtMs, r.lastAtMs]), [
+        ['x2', 2, w.now + 20, w.now + 30],
+        ['x3', 2, w.now + 10, w.now + 40],
+      ]);
+      assert.deepEqual(after.results[0]?.maskedKinds, ['email']);
+      await again.close();
+    } finally {
+      await reopened.close();
+    }
+  });
+});
+
+test('only the starter reads a run\'s results; an unknown grant is not a run', async () => {
+  await withWorld(async (w) => {
+    await w.service('orders');
+    const dev = await w.user('dev', ['developer']);
+    const other = await w.user('dev2', ['developer']);
+    const runner = new RunbookRunner(w.broker, [RUNBOOK]);
+    const started = await runner.start(dev, RUNBOOK.id, {});
+    await assert.rejects(runner.results(other, started.grantId), /no run of yours/);
+    await assert.rejects(runner.results(dev, 'g_nope'), /no run of yours/);
+    assert.deepEqual(await runner.runsFor(other), []);
+    assert.equal(await runner.runbookOf('g_nope'), undefined);
+    await runner.close();
+  });
+});
