@@ -48,3 +48,12 @@ test('a file that is not the right shape says so', () => {
   const snapshotWithTemplate = validateRunbookFile({ version: 1, runbooks: [{ ...good, probes: [{ kind: 'SNAPSHOT', label: 's', path: 'a.js', line: 3, template: 'x' }] }] });
   assert.deepEqual(!snapshotWithTemplate.ok && snapshotWithTemplate.problems, ['runbooks[0].probes[0].template: only a LOGPOINT has a template; remove it or make the probe a LOGPOINT']);
 });
+
+test('standingApprovals is off unless the file says true, and must be a boolean', () => {
+  const off = validateRunbookFile({ version: 1, runbooks: [good] });
+  assert.ok(off.ok && off.runbooks[0]?.standingApprovals === undefined);
+  const on = validateRunbookFile({ version: 1, runbooks: [{ ...good, standingApprovals: true }] });
+  assert.ok(on.ok && on.runbooks[0]?.standingApprovals === true);
+  const bad = validateRunbookFile({ version: 1, runbooks: [{ ...good, standingApprovals: 'yes' }] });
+  assert.deepEqual(bad.ok ? [] : bad.problems, ['runbooks[0].standingApprovals: must be true or false']);
+});

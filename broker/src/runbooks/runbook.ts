@@ -50,6 +50,12 @@ export interface Runbook {
   readonly selector: Readonly<Record<string, string>>;
   readonly durationMinutes: number;
   readonly probes: readonly RunbookProbe[];
+  /**
+   * Ops allow approvers to approve this runbook ahead of time for a named
+   * starter (a standing pre-signed grant); a start inside that window uses it
+   * instead of a new request. Absent: false.
+   */
+  readonly standingApprovals?: boolean;
 }
 
 export type RunbookValidation = { readonly ok: true; readonly runbooks: readonly Runbook[] } | { readonly ok: false; readonly problems: readonly string[] };
@@ -93,8 +99,10 @@ export function validateRunbookFile(input: unknown): RunbookValidation {
       say(`${at}.durationMinutes`, `must be a whole number of minutes from ${RUNBOOK_LIMITS.minDurationMinutes} to ${RUNBOOK_LIMITS.maxDurationMinutes}`);
     }
     const probes = probeList(raw['probes'], `${at}.probes`, say);
+    const standing = raw['standingApprovals'];
+    if (standing !== undefined && typeof standing !== 'boolean') say(`${at}.standingApprovals`, 'must be true or false');
     if (problems.length === before) {
-      runbooks.push({ id, service, title, problem, reading, allowedRoles, selector, durationMinutes: durationMinutes as number, probes });
+      runbooks.push({ id, service, title, problem, reading, allowedRoles, selector, durationMinutes: durationMinutes as number, probes, ...(standing === true ? { standingApprovals: true } : {}) });
     }
   });
   return problems.length ? { ok: false, problems } : { ok: true, runbooks };

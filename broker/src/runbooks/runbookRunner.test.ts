@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pb } from '@keyhole/protocol';
 import { createBroker, type Broker } from '../broker';
+import { BrokerErrorCode, isBrokerError } from '../errors';
 import { SqliteStore } from '../store/sqlite/sqliteStore';
 import { withWorld } from '../testing/world';
 import { type Runbook } from './runbook';
@@ -89,6 +90,53 @@ test('only the starter reads a run\'s results; an unknown grant is not a run', a
     await assert.rejects(runner.results(dev, 'g_nope'), /no run of yours/);
     assert.deepEqual(await runner.runsFor(other), []);
     assert.equal(await runner.runbookOf('g_nope'), undefined);
+    await runner.close();
+  });
+});
+
+test('a standing approval signed ahead of time is used by its starter\'s next start, which is audited', async () => {
+  await withWorld(async (w) => {
+    await w.service('orders', { approvalsRequired: 2 });
+    const dev = await w.user('dev', ['developer']);
+    const ann = await w.approver('ann');
+    const bob = await w.approver('bob');
+    const standingBook: Runbook = { ...RUNBOOK, standingApprovals: true };
+    const runner = new RunbookRunner(w.broker, [standingBook, { ...RUNBOOK, id: 'plain' }]);
+
+    await assert.rejects(runner.openStanding(dev, standingBook.id, { starter: 'dev' }), (err: unknown) => isBrokerError(err) && err.code === BrokerErrorCode.Forbidden);
+    await assert.rejects(runner.openStanding(ann.principal, 'plain', { starter: 'dev' }), /does not allow standing approvals/);
+    await assert.rejects(runner.openStanding(ann.principal, standingBook.id, { starter: 'ann' }), /may be started by developer only/);
+
+    const opened = await runner.openStanding(ann.principal, standingBook.id, { starter: 'dev', maxHitsPerProbe: 5 });
+    assert.equal(opened.grant.requester, 'dev');
+    assert.equal(opened.grant.maxHitsPerProbe, 5);
+    for (const approver of [ann, bob]) {
+      const { body } = await w.grants.signingBody(approver.principal, opened.grant.id);
+      await w.grants.approve(approver.principal, opened.grant.id, body, approver.sign(body));
+    }
+
+    const started = await runner.start(dev, standingBook.id, {});
+    assert.equal(started.grantId, opened.grant.id, 'the pre-signed grant is used');
+    assert.equal(started.state, 'active');
+    assert.equal(started.probeIds.length, 1, 'its probes are set at once');
+    const actions = await w.auditActions();
+    assert.ok(actions.includes('runbook.standing.open') && actions.includes('runbook.start.standing'));
+
+    const second = await runner.start(dev, standingBook.id, {});
+    assert.notEqual(second.grantId, opened.grant.id, 'a standing grant serves one run');
+    assert.equal(second.state, 'pending');
+
+
+    // Outside its window a standing grant is not used: the start is an ordinary request.
+    const later = await runner.openStanding(bob.principal, standingBook.id, { starter: 'dev' });
+    for (const approver of [ann, bob]) {
+      const { body } = await w.grants.signingBody(approver.principal, later.grant.id);
+      await w.grants.approve(approver.principal, later.grant.id, body, approver.sign(body));
+    }
+    w.now = (await w.grants.show(dev, later.grant.id)).grant.notAfterMs;
+    const third = await runner.start(dev, standingBook.id, {});
+    assert.notEqual(third.grantId, later.grant.id);
+    assert.equal(third.state, 'pending');
     await runner.close();
   });
 });

@@ -10,12 +10,13 @@
  * change is written through, in order, on one write queue.
  */
 import { randomBytes } from 'node:crypto';
+import { appendAudit } from '../audit/auditLog';
 import { brokerError, BrokerErrorCode } from '../errors';
 import { type Broker } from '../broker';
 import { requirePermission } from '../identity/identityService';
-import { type Principal } from '../identity/principal';
-import { type GrantState, type GrantView } from '../grants/grantService';
-import { type RunbookRunRecord } from '../store/records';
+import { actorName, type Principal } from '../identity/principal';
+import { grantState, type GrantState, type GrantView } from '../grants/grantService';
+import { type GrantRecord, type RunbookRunRecord } from '../store/records';
 import { type Repositories } from '../store/store';
 import { type ProbeResult, RunResults, type TallyChange } from './runResults';
 import { type Runbook } from './runbook';
@@ -46,6 +47,9 @@ interface LiveRun {
 }
 
 const OPEN_STATES: readonly string[] = ['pending', 'active'];
+
+/** The reason prefix that marks a grant as a standing approval for a runbook (the grants table has no other place for it). */
+const standingPrefix = (runbookId: string) => `[runbook ${runbookId} standing]`;
 
 export class RunbookRunner {
   private readonly byId: ReadonlyMap<string, Runbook>;
@@ -88,12 +92,13 @@ export class RunbookRunner {
     if (!mayStart(actor, runbook)) {
       throw brokerError(BrokerErrorCode.Forbidden, `runbook ${runbook.id} may be started by ${runbook.allowedRoles.join(', ')} only`, 'ask ops to allow your role in the runbook file');
     }
+    if (runbook.standingApprovals) {
+      const standing = await this.startStanding(actor, runbook);
+      if (standing) return standing;
+    }
     const reason = typeof input.reason === 'string' && input.reason.trim() !== '' ? input.reason : runbook.problem;
     const view = await this.broker.grants.request(actor, {
-      service: runbook.service,
-      selector: runbook.selector,
-      scopeGlobs: [...new Set(runbook.probes.map((p) => p.path))],
-      kinds: [...new Set(runbook.probes.map((p) => p.kind))],
+      ...this.grantShape(runbook),
       durationMs: runbook.durationMinutes * 60_000,
       reason: `[runbook ${runbook.id}] ${reason}`,
       ticket: typeof input.ticket === 'string' ? input.ticket : '',
@@ -115,6 +120,46 @@ export class RunbookRunner {
     this.remember({ record, results: new RunResults() });
     await this.write((r) => r.runbookRuns.insert(record));
     return toView(record, this.broker.clock());
+  }
+
+  /**
+   * A standing approval: an approver opens, ahead of time, a grant for this
+   * runbook in a named starter's name. Approvers then sign it like any grant
+   * (K of them; the window is fixed at the first signature and capped by the
+   * service's maxWindowMs). While it is active, that starter's next start of
+   * the runbook uses it instead of a new request. Only for runbooks whose
+   * file says `standingApprovals: true`.
+   */
+  async openStanding(actor: Principal, runbookId: string, input: { starter?: unknown; reason?: unknown; windowMinutes?: unknown; maxHitsPerProbe?: unknown }): Promise<GrantView> {
+    requirePermission(actor, 'grant.approve');
+    const runbook = this.byId.get(runbookId);
+    if (!runbook) throw brokerError(BrokerErrorCode.NotFound, `no runbook ${runbookId}`, 'see the runbooks list on the page');
+    if (!runbook.standingApprovals) {
+      throw brokerError(BrokerErrorCode.Forbidden, `runbook ${runbook.id} does not allow standing approvals`, 'ops may set "standingApprovals": true in the runbook file');
+    }
+    const starterId = typeof input.starter === 'string' ? input.starter : '';
+    const user = starterId ? await this.broker.store.transaction((r) => r.users.get(starterId)) : undefined;
+    if (!user || user.disabled) throw brokerError(BrokerErrorCode.NotFound, `no user ${starterId || '(none given)'}`, 'name the person who will start the runbook in "starter"');
+    const starter: Principal = { kind: 'user', id: user.id, roles: user.roles };
+    if (!mayStart(starter, runbook)) {
+      throw brokerError(BrokerErrorCode.Forbidden, `runbook ${runbook.id} may be started by ${runbook.allowedRoles.join(', ')} only`, 'name a starter with one of those roles');
+    }
+    const minutes = input.windowMinutes ?? runbook.durationMinutes;
+    if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 1) {
+      throw brokerError(BrokerErrorCode.BadRequest, 'windowMinutes must be a whole number of minutes', "leave it out for the runbook's duration; the service's maxWindowMs caps it");
+    }
+    const reason = typeof input.reason === 'string' && input.reason.trim() !== '' ? input.reason : runbook.problem;
+    const view = await this.broker.grants.request(starter, {
+      ...this.grantShape(runbook),
+      durationMs: minutes * 60_000,
+      maxHitsPerProbe: input.maxHitsPerProbe,
+      reason: `${standingPrefix(runbook.id)} opened by ${actorName(actor)}: ${reason}`,
+      ticket: '',
+    });
+    await this.broker.store.transaction((r) =>
+      appendAudit(r, { actor: actorName(actor), action: 'runbook.standing.open', subject: view.grant.id, details: { runbookId: runbook.id, starter: starter.id, durationMs: minutes * 60_000, maxHitsPerProbe: view.grant.maxHitsPerProbe } }, this.broker.clock()),
+    );
+    return view;
   }
 
   /** The runs this person started (ops and approvers see everyone's, without results). */
@@ -153,6 +198,63 @@ export class RunbookRunner {
   async close(): Promise<void> {
     for (const off of this.unsubscribe.splice(0)) off();
     await this.settled();
+  }
+
+  private grantShape(runbook: Runbook): { service: string; selector: Readonly<Record<string, string>>; scopeGlobs: string[]; kinds: string[] } {
+    return {
+      service: runbook.service,
+      selector: runbook.selector,
+      scopeGlobs: [...new Set(runbook.probes.map((p) => p.path))],
+      kinds: [...new Set(runbook.probes.map((p) => p.kind))],
+    };
+  }
+
+  /**
+   * Claims an active standing grant of this starter for this runbook, if
+   * there is an unused one: the run row is written in the same transaction
+   * that finds it, so two starts cannot share one grant. Audited as
+   * `runbook.start.standing`.
+   */
+  private async startStanding(actor: Principal, runbook: Runbook): Promise<RunView | undefined> {
+    if (actor.kind !== 'user') return undefined;
+    await this.settled();
+    const record = await this.broker.store.transaction(async (r) => {
+      const now = this.broker.clock();
+      const candidates = (await r.grants.list({ service: runbook.service, status: 'approved', requester: actor.id }))
+        .filter((g) => g.reason.startsWith(standingPrefix(runbook.id)) && grantState(g, now) === 'active')
+        .sort((a, b) => a.notAfterMs - b.notAfterMs);
+      let grant: GrantRecord | undefined;
+      for (const g of candidates) {
+        if (!(await r.runbookRuns.get(g.id))) {
+          grant = g;
+          break;
+        }
+      }
+      if (!grant) return undefined;
+      const run: RunbookRunRecord = {
+        id: 'run_' + randomBytes(9).toString('base64url'),
+        grantId: grant.id,
+        runbookId: runbook.id,
+        title: runbook.title,
+        service: runbook.service,
+        startedBy: actor.id,
+        startedAtMs: now,
+        state: 'active',
+        notAfterMs: grant.notAfterMs,
+        armed: false,
+        probeIds: [],
+        problems: [],
+      };
+      await r.runbookRuns.insert(run);
+      await appendAudit(r, { actor: actor.id, action: 'runbook.start.standing', subject: grant.id, details: { runbookId: runbook.id, runId: run.id } }, now);
+      return run;
+    });
+    if (!record) return undefined;
+    const run: LiveRun = { record, results: new RunResults() };
+    this.remember(run);
+    await this.arm(run);
+    await this.settled();
+    return toView(run.record, this.broker.clock());
   }
 
   private async settled(): Promise<void> {
@@ -216,6 +318,12 @@ export class RunbookRunner {
       await this.write((r) => r.runbookRuns.update(record));
       return;
     }
+    await this.arm(run);
+  }
+
+  /** Sets the runbook's probes in the starter's name, once per run. */
+  private async arm(run: LiveRun): Promise<void> {
+    if (run.record.armed) return;
     run.record = { ...run.record, armed: true };
     const armed = run.record;
     await this.write((r) => r.runbookRuns.update(armed));

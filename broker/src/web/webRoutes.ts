@@ -49,6 +49,15 @@ export function webRoutes(runner: RunbookRunner, alerts: AlertHook | undefined):
       auth: true,
       handler: async (ctx) => ({ status: 201, json: await runner.start(who(ctx), ctx.params.id ?? '', { reason: field(ctx.body, 'reason'), ticket: field(ctx.body, 'ticket') }) }),
     },
+    {
+      method: 'POST',
+      path: '/v1/web/runbooks/:id/standing',
+      auth: true,
+      handler: async (ctx) => {
+        const body = { starter: field(ctx.body, 'starter'), reason: field(ctx.body, 'reason'), windowMinutes: field(ctx.body, 'windowMinutes'), maxHitsPerProbe: field(ctx.body, 'maxHitsPerProbe') };
+        return { status: 201, json: grantJson(await runner.openStanding(who(ctx), ctx.params.id ?? '', body)) };
+      },
+    },
     { method: 'GET', path: '/v1/web/runs', auth: true, handler: async (ctx) => ({ json: await runner.runsFor(who(ctx)) }) },
     {
       method: 'GET',
