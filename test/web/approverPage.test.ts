@@ -95,6 +95,18 @@ before(async () => {
         probes: [{ kind: 'LOGPOINT', label: 'Orders placed', path: FIXTURE_PATH, line: lineOf(FIXTURE, 'log'), template: 'order for {order.customer.email} x{quantity}' }],
         reading: 'Each row is one kind of order with how often it came in; emails show as [MASKED:email].',
       },
+      {
+        id: 'orders-sizes-standing',
+        service: 'orders',
+        title: 'Order sizes, approved ahead of time',
+        problem: 'On-call looks at order sizes during an incident without waiting for an approver.',
+        allowedRoles: ['developer'],
+        selector: { region: 'eu' },
+        durationMinutes: 10,
+        standingApprovals: true,
+        probes: [{ kind: 'LOGPOINT', label: 'Order sizes', path: FIXTURE_PATH, line: lineOf(FIXTURE, 'log'), template: 'size x{quantity}' }],
+        reading: 'Each row is one order size with how often it came in.',
+      },
     ],
   });
   url = await startBrokerWith(children, [
@@ -221,7 +233,7 @@ test('a developer starts a runbook; once approved its probe is set for them and 
   await page.getByRole('button', { name: 'Runbooks' }).click();
   await page.getByText('Which quantities do customers order?').first().waitFor();
   await shot(page, 'runbooks');
-  await page.getByRole('button', { name: /Start the runbook/ }).click();
+  await page.getByRole('button', { name: 'Start the runbook Which quantities do customers order?' }).click();
   await page.getByLabel('Ticket (optional)').fill('SUP-9');
   await page.getByRole('button', { name: 'Ask for approval' }).click();
   await page.getByText(/it waits for an approver/).waitFor();
@@ -259,6 +271,46 @@ test('a developer starts a runbook; once approved its probe is set for them and 
   assert.match(csv, /^probe,kind,message,count,first_seen_utc,last_seen_utc\r\n/);
   assert.match(csv, /Orders placed,LOGPOINT,order for \[MASKED:email\] x2,2,/);
   assert.doesNotMatch(csv, /margaret/i);
+});
+
+test('an approver opens a standing approval from the page; once signed, the starter\'s start is active at once', async () => {
+  await annPage.getByRole('button', { name: 'Runbooks' }).click();
+  const plain = annPage.locator('[data-runbook="orders-quantities"]');
+  const standing = annPage.locator('[data-runbook="orders-sizes-standing"]');
+  await standing.waitFor();
+  assert.equal(await plain.getByRole('button', { name: /standing approval/ }).count(), 0, 'no control where the runbook file does not allow it');
+  assert.equal(await plain.locator('input').count(), 0);
+  await standing.getByLabel('Who will start it (user id)').fill('dev');
+  await standing.getByLabel(/^Window \(minutes/).fill('12');
+  await standing.getByLabel('Most hits per probe (optional)').fill('50');
+  await standing.getByRole('button', { name: /Open a standing approval/ }).click();
+  const dialog = annPage.getByRole('dialog');
+  assert.match(await dialog.innerText(), /dev may then start "Order sizes, approved ahead of time" once on orders without asking again, within 12 minutes of the first approval, at most 50 hits per probe/);
+  await shot(annPage, 'confirm-standing');
+  await dialog.getByRole('button', { name: 'Open it' }).click();
+  const said = standing.locator('.standing-result');
+  await said.filter({ hasText: /^Opened g/ }).waitFor();
+  const grantId = /^Opened (\S+):/.exec(await said.innerText())![1]!;
+  assert.match(await said.innerText(), /dev may start "Order sizes, approved ahead of time" without a new request, for 12 minutes from the first approval, at most 50 hits per probe/);
+  await shot(annPage, 'runbook-standing');
+
+  await annPage.getByRole('button', { name: 'Requests and grants' }).click();
+  await annPage.getByRole('button', { name: 'Refresh' }).first().click();
+  const pending = annPage.locator(`#pending-list [data-grant="${grantId}"]`);
+  assert.match(await pending.innerText(), /dev asks to look into orders for 12 minutes[\s\S]*standing\] opened by ann/);
+  await approveInPage(annPage, grantId);
+
+  const { page: devPage, context } = await signedIn(browser, url, tokens['dev']!);
+  await devPage.getByRole('button', { name: 'Runbooks' }).click();
+  await devPage.getByRole('button', { name: 'Start the runbook Order sizes, approved ahead of time' }).click();
+  await devPage.getByRole('button', { name: 'Ask for approval' }).click();
+  await devPage.getByText(`Started "Order sizes, approved ahead of time" (${grantId}) on a standing approval; its probes are set.`).waitFor();
+  const run = devPage.locator(`[data-run="${grantId}"]`);
+  await run.waitFor();
+  assert.match(await run.innerText(), /State\s+active[\s\S]*Probes set\s+1/);
+  const open = await api.ok<{ id: string; state: string }[]>(tokens['dev']!, 'GET', '/v1/web/grants');
+  assert.deepEqual(open.filter((g) => g.state === 'pending').map((g) => g.id), [], 'no new request was made');
+  await context.close();
 });
 
 test('a user without the approver role sees no approve button, and the API refuses them', async () => {

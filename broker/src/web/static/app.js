@@ -256,10 +256,61 @@ function probeText(p) {
   return `${p.label}: ${p.kind === 'LOGPOINT' ? `a log line "${p.template}"` : 'a snapshot'} at ${p.path}:${p.line}`;
 }
 
+/** Plain words for a standing grant the broker just opened. */
+function standingText(r, g) {
+  const hits = g.maxHitsPerProbe ? `, at most ${g.maxHitsPerProbe} hits per probe` : '';
+  return `Opened ${g.id}: once approved, ${g.requester} may start "${r.title}" without a new request, for ${duration(g.requestedDurationMs)} from the first approval${hits}. It waits under "Waiting for a decision" for approvers to sign.`;
+}
+
+/**
+ * Approvers open a standing pre-signed approval here, only for runbooks whose
+ * file allows it. The fields read as text and go to the broker as numbers;
+ * the broker checks them (and caps the window by the service's maxWindowMs).
+ */
+function standingForm(r) {
+  const id = (name) => `standing-${r.id}-${name}`;
+  const result = el('p', { class: 'standing-result', 'aria-live': 'polite' });
+  const form = el(
+    'form',
+    { class: 'standing', 'aria-label': `Standing approval for ${r.title}` },
+    el('h5', {}, 'Approve ahead of time (standing approval)'),
+    el('label', { for: id('starter') }, 'Who will start it (user id)'),
+    el('input', { id: id('starter'), type: 'text', required: true, autocomplete: 'off' }),
+    el('label', { for: id('window') }, 'Window (minutes, from the first approval)'),
+    el('input', { id: id('window'), type: 'number', min: 1, step: 1, required: true, value: r.durationMinutes }),
+    el('label', { for: id('hits') }, 'Most hits per probe (optional)'),
+    el('input', { id: id('hits'), type: 'number', min: 1, step: 1 }),
+    el('div', { class: 'actions' }, el('button', { type: 'submit', 'aria-label': `Open a standing approval for ${r.title}` }, 'Open a standing approval…')),
+    result,
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const starter = document.getElementById(id('starter')).value.trim();
+    const windowMinutes = Number(document.getElementById(id('window')).value);
+    const hitsText = document.getElementById(id('hits')).value.trim();
+    const maxHitsPerProbe = hitsText === '' ? undefined : Number(hitsText);
+    confirmStep({
+      title: `Open a standing approval for "${r.title}"?`,
+      body: [
+        el('p', {}, `${starter} may then start "${r.title}" once on ${r.service} without asking again, within ${duration(windowMinutes * 60000)} of the first approval${maxHitsPerProbe ? `, at most ${maxHitsPerProbe} hits per probe` : ''}.`),
+        el('p', {}, 'It is an ordinary request in their name: approvers still sign it, you included, before it counts.'),
+      ],
+      okText: 'Open it',
+      reason: 'Why (optional; the runbook\'s problem if left empty)',
+      action: async ({ reason }) => {
+        const g = await api('POST', `/v1/web/runbooks/${encodeURIComponent(r.id)}/standing`, { starter, windowMinutes, maxHitsPerProbe, reason });
+        result.textContent = standingText(r, g);
+        say(`Opened a standing approval ${g.id} for ${g.requester}.`);
+      },
+    });
+  });
+  return form;
+}
+
 function runbookCard(r) {
   return el(
     'article',
-    { class: 'card' },
+    { class: 'card', 'data-runbook': r.id },
     el('h4', {}, r.title),
     definitions([
       ['Service', r.service],
@@ -283,12 +334,13 @@ function runbookCard(r) {
               ticket: true,
               action: async ({ reason, ticket }) => {
                 const run = await api('POST', `/v1/web/runbooks/${encodeURIComponent(r.id)}/runs`, { reason, ticket });
-                say(`Started "${r.title}" (${run.grantId}); it waits for an approver.`);
+                say(run.state === 'active' ? `Started "${r.title}" (${run.grantId}) on a standing approval; its probes are set.` : `Started "${r.title}" (${run.grantId}); it waits for an approver.`);
                 await renderRuns();
               },
             }),
         }, 'Start…'))
       : el('p', { class: 'empty' }, `Only ${r.allowedRoles.join(', ')} may start this runbook.`),
+    r.standingApprovals && hasRole('approver') ? standingForm(r) : null,
   );
 }
 
