@@ -224,6 +224,7 @@ export class ProbeManager {
       hitTest,
       condition: buildBreakpointCondition(slot, compiledCondition, valuesJs),
       templateSegments: segments,
+      templateNames: probe.kind === pb.ProbeKind.LOGPOINT ? placeholderNames(probe.logTemplate) : [],
       state: pb.ProbeState.PENDING,
       code: '',
       message: '',
@@ -448,8 +449,7 @@ export class ProbeManager {
 
   private emitLog(r: ProbeRecord, values: unknown[]): void {
     const redactor = this.deps.redactor();
-    const names = placeholderNames(r.probe.logTemplate);
-    const formatted = formatLogMessage(r.templateSegments, values, names, redactor, this.deps.limits.maxStringLength);
+    const formatted = formatLogMessage(r.templateSegments, values, r.templateNames, redactor, this.deps.limits.maxStringLength);
     const trace = this.deps.traceIds();
     this.counters.logLines++;
     const line: pb.LogLine.$Properties = {

@@ -16,6 +16,8 @@ export interface ProbeRecord {
   /** The full V8 condition, built once when the probe is set. */
   readonly condition: string;
   readonly templateSegments: readonly string[];
+  /** The name each template placeholder reads, for masking by name; parsed once when the probe is set. */
+  readonly templateNames: readonly string[];
   state: pb.ProbeState;
   code: string;
   message: string;
