@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { type DebugClient } from '@vscode/debugadapter-testsupport';
 import { type DebugProtocol } from '@vscode/debugprotocol';
 import { repoRoot } from '../../support/fixtures';
+import { StableNames } from './stableNames';
 
 export const goldenDir = join(repoRoot, 'test', 'adapter', 'golden');
 const EVENT_NAMES = ['breakpoint', 'output', 'stopped', 'thread', 'initialized', 'terminated'] as const;
@@ -24,14 +25,14 @@ export class Transcript {
   private readonly seen: AnyEvent[] = [];
   private readonly consumed = new Set<AnyEvent>();
   private readonly waiters: { name: string; pred: (e: AnyEvent) => boolean; resolve: (e: AnyEvent) => void }[] = [];
-  private readonly names = new Map<string, string>();
-  private readonly counters = new Map<string, number>();
+  private readonly stableNames: StableNames;
 
   constructor(
     readonly dc: DebugClient,
     /** Literal strings to replace first, e.g. [tempDir, '<tmp>']. */
     private readonly literals: readonly (readonly [string, string])[],
   ) {
+    this.stableNames = new StableNames(literals);
     for (const name of EVENT_NAMES) {
       dc.on(name, (e: AnyEvent) => {
         this.seen.push(e);
@@ -91,29 +92,7 @@ export class Transcript {
 
   /** Replaces volatile values by stable, numbered names. */
   normalise(text: string): string {
-    let t = text;
-    for (const [lit, name] of this.literals) t = t.split(lit).join(name);
-    const stable = (kind: string, raw: string) => {
-      const key = `${kind}:${raw}`;
-      let n = this.names.get(key);
-      if (!n) {
-        const c = (this.counters.get(kind) ?? 0) + 1;
-        this.counters.set(kind, c);
-        n = `<${kind}-${c}>`;
-        this.names.set(key, n);
-      }
-      return n;
-    };
-    t = t.replace(/\bg_[A-Za-z0-9_-]{12}\b/g, (m) => stable('grant', m));
-    t = t.replace(/\bp_[A-Za-z0-9_-]{12}\b/g, (m) => stable('probe', m));
-    t = t.replace(/\b[0-9a-f]{16}\b/g, (m) => stable('snapshot', m));
-    t = t.replace(/\b[0-9a-f]{32}\b/g, (m) => stable('trace', m));
-    t = t.replace(/\b[0-9a-f]{12}…/g, () => '<sha256>…');
-    t = t.replace(/stream closed \(\d+[^)]*\)/g, 'stream closed (<close code>)');
-    t = t.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>');
-    t = t.replace(/\d\d:\d\d:\d\d\.\d\d\d/g, '<time>');
-    t = t.replace(/"capturedAtMs": \d+(\.\d+)?/g, '"capturedAtMs": <ms>');
-    return t;
+    return this.stableNames.normalise(text);
   }
 
   /** Compares with the golden file (or writes it under KEYHOLE_UPDATE_GOLDEN=1). */
