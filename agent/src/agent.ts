@@ -97,7 +97,7 @@ export class Agent {
         const s = this.probes.stats();
         const t = this.transport.counters();
         const dropped = Object.values(t.dropped).reduce((a, b) => a + b, 0);
-        return { probesArmed: s.probesArmed, queueLength: t.queued, droppedFrames: dropped, snapshotsCaptured: s.snapshotsCaptured, hitsDeclined: s.hitsDeclined, budgetUsedMicros: s.budgetUsedMicros };
+        return { probesArmed: s.probesArmed, queueLength: t.queued, droppedFrames: dropped, snapshotsCaptured: s.snapshotsCaptured, hitsDeclined: s.hitsDeclined, budgetUsedMicros: s.budgetUsedMicros, pauses: s.pauses };
       },
       handlers: {
         onMessage: (m) => this.guard(() => this.onBrokerMessage(m)),
@@ -121,7 +121,7 @@ export class Agent {
     }
     this.session.connect();
     Object.defineProperty(globalThis, RUNTIME_GLOBAL, {
-      value: Object.freeze({ ...createExpressionRuntime(), gate: this.probes.gate, hit: this.probes.hit, receive: this.handoff.receive }),
+      value: Object.freeze({ ...createExpressionRuntime(), gate: this.probes.gate, hit: this.probes.hit, inline: this.probes.inline, reader: this.probes.reader, receive: this.handoff.receive }),
       enumerable: false,
       configurable: true,
       writable: false,

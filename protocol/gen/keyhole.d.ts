@@ -278,6 +278,7 @@ export namespace keyhole {
             snapshotsCaptured: number;
             hitsDeclined: number;
             budgetUsedMicros: number;
+            pauses: number;
             static create(properties: keyhole.v1.AgentStats.$Shape): keyhole.v1.AgentStats & keyhole.v1.AgentStats.$Shape;
             static create(properties?: keyhole.v1.AgentStats.$Properties): keyhole.v1.AgentStats;
             static encode(message: keyhole.v1.AgentStats.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -296,6 +297,7 @@ export namespace keyhole {
                 snapshotsCaptured?: number;
                 hitsDeclined?: number;
                 budgetUsedMicros?: number;
+                pauses?: number;
                 $unknowns?: Uint8Array[];
             }
             type $Shape = keyhole.v1.AgentStats.$Properties;

@@ -2735,6 +2735,7 @@ $root.keyhole = (function() {
              * @property {number} [snapshotsCaptured] AgentStats snapshotsCaptured
              * @property {number} [hitsDeclined] AgentStats hitsDeclined
              * @property {number} [budgetUsedMicros] AgentStats budgetUsedMicros
+             * @property {number} [pauses] AgentStats pauses
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2815,6 +2816,14 @@ $root.keyhole = (function() {
             AgentStats.prototype.budgetUsedMicros = 0;
 
             /**
+             * AgentStats pauses.
+             * @member {number} pauses
+             * @memberof keyhole.v1.AgentStats
+             * @instance
+             */
+            AgentStats.prototype.pauses = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
              * Creates a new AgentStats instance using the specified properties.
              * @function create
              * @memberof keyhole.v1.AgentStats
@@ -2858,6 +2867,8 @@ $root.keyhole = (function() {
                     writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.hitsDeclined);
                 if (message.budgetUsedMicros != null && $Object.hasOwnProperty.call(message, "budgetUsedMicros") && message.budgetUsedMicros !== 0)
                     writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.budgetUsedMicros);
+                if (message.pauses != null && $Object.hasOwnProperty.call(message, "pauses") && (typeof message.pauses === "object" ? message.pauses.low || message.pauses.high : message.pauses !== 0))
+                    writer.uint32(/* id 7, wireType 0 =*/56).uint64(message.pauses);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2956,6 +2967,15 @@ $root.keyhole = (function() {
                                 delete message.budgetUsedMicros;
                             continue;
                         }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.pauses = value;
+                            else
+                                delete message.pauses;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -3006,6 +3026,9 @@ $root.keyhole = (function() {
                 if (message.budgetUsedMicros != null && $Object.hasOwnProperty.call(message, "budgetUsedMicros"))
                     if (!$util.isInteger(message.budgetUsedMicros))
                         return "budgetUsedMicros: integer expected";
+                if (message.pauses != null && $Object.hasOwnProperty.call(message, "pauses"))
+                    if (!$util.isInteger(message.pauses) && !(message.pauses && $util.isInteger(message.pauses.low) && $util.isInteger(message.pauses.high)))
+                        return "pauses: integer|Long expected";
                 return null;
             };
 
@@ -3066,6 +3089,16 @@ $root.keyhole = (function() {
                 if (object.budgetUsedMicros != null)
                     if ($Number(object.budgetUsedMicros) !== 0)
                         message.budgetUsedMicros = object.budgetUsedMicros >>> 0;
+                if (object.pauses != null)
+                    if (typeof object.pauses === "object" ? object.pauses.low || object.pauses.high : $Number(object.pauses) !== 0)
+                        if ($util.Long)
+                            message.pauses = $util.Long.fromValue(object.pauses, true);
+                        else if (typeof object.pauses === "string")
+                            message.pauses = $parseInt(object.pauses, 10);
+                        else if (typeof object.pauses === "number")
+                            message.pauses = object.pauses;
+                        else if (typeof object.pauses === "object")
+                            message.pauses = new $util.LongBits(object.pauses.low >>> 0, object.pauses.high >>> 0).toNumber(true);
                 return message;
             };
 
@@ -3105,6 +3138,11 @@ $root.keyhole = (function() {
                     } else
                         object.hitsDeclined = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
                     object.budgetUsedMicros = 0;
+                    if ($util.Long) {
+                        var long = new $util.Long(0, 0, true);
+                        object.pauses = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.pauses = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
                 }
                 if (message.probesArmed != null && $Object.hasOwnProperty.call(message, "probesArmed"))
                     object.probesArmed = message.probesArmed;
@@ -3133,6 +3171,13 @@ $root.keyhole = (function() {
                         object.hitsDeclined = options.longs === $String ? $util.Long.prototype.toString.call(message.hitsDeclined) : options.longs === $Number ? new $util.LongBits(message.hitsDeclined.low >>> 0, message.hitsDeclined.high >>> 0).toNumber(true) : message.hitsDeclined;
                 if (message.budgetUsedMicros != null && $Object.hasOwnProperty.call(message, "budgetUsedMicros"))
                     object.budgetUsedMicros = message.budgetUsedMicros;
+                if (message.pauses != null && $Object.hasOwnProperty.call(message, "pauses"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.pauses = typeof message.pauses === "number" ? $BigInt(message.pauses) : $util.Long.fromBits(message.pauses.low >>> 0, message.pauses.high >>> 0, true).toBigInt();
+                    else if (typeof message.pauses === "number")
+                        object.pauses = options.longs === $String ? $String(message.pauses) : message.pauses;
+                    else
+                        object.pauses = options.longs === $String ? $util.Long.prototype.toString.call(message.pauses) : options.longs === $Number ? new $util.LongBits(message.pauses.low >>> 0, message.pauses.high >>> 0).toNumber(true) : message.pauses;
                 return object;
             };
 

@@ -18,6 +18,12 @@ export type ValueSerializer = (value: unknown, depth: number, ctx: SerializeCont
 const UNREAD_STACK_SLOT: { readonly notRead: 'stack' } = Object.freeze({ notRead: 'stack' });
 const UNREADABLE_SLOT: { readonly notRead: 'unreadable' } = Object.freeze({ notRead: 'unreadable' });
 const UNINITIALIZED_SLOT: { readonly notRead: 'uninitialized' } = Object.freeze({ notRead: 'uninitialized' });
+/**
+ * A value a scope holder built by the agent itself (the pause-free capture)
+ * stores for a binding in its temporal dead zone; serialized as
+ * `<uninitialized>`. No host value can be this object.
+ */
+export const UNINITIALIZED_VALUE: unknown = UNINITIALIZED_SLOT;
 /** Taken at load so a patched ReferenceError or Symbol.hasInstance cannot change the answer. */
 const REFERENCE_ERROR_PROTOTYPE: object = ReferenceError.prototype;
 const getPrototypeOf = Object.getPrototypeOf;

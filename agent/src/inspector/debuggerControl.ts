@@ -4,6 +4,8 @@ export interface ScriptParsed {
   scriptId: string;
   url: string;
   sourceMapURL?: string;
+  /** True for ES modules (V8 compiled the source as a module, not as a script or CommonJS body). */
+  isModule?: boolean;
 }
 
 /** The subset of Debugger.paused params the capture reads. */
@@ -43,10 +45,10 @@ function escapeRegExp(text: string): string {
 
 interface SetBreakpointResult {
   breakpointId: string;
-  locations: { lineNumber: number }[];
+  locations: { lineNumber: number; columnNumber?: number }[];
 }
 
-export type BreakpointResult = { ok: true; breakpointId: string; actualLine: number } | { ok: false; code: string; message: string };
+export type BreakpointResult = { ok: true; breakpointId: string; actualLine: number; actualColumn: number } | { ok: false; code: string; message: string };
 
 /**
  * Owns the Debugger domain. It is enabled only while a probe needs it: an
@@ -127,7 +129,7 @@ export class DebuggerControl {
         this.removeBreakpoint(r.breakpointId);
         return { ok: false, code: 'KH_PROBE_NO_CODE', message: `no code runs on line ${line1} of ${url}` };
       }
-      return { ok: true, breakpointId: r.breakpointId, actualLine: loc.lineNumber + 1 };
+      return { ok: true, breakpointId: r.breakpointId, actualLine: loc.lineNumber + 1, actualColumn: (loc.columnNumber ?? 0) + 1 };
     } catch (err) {
       const e = err instanceof InspectorError ? err : new InspectorError('KH_INSPECTOR_COMMAND', String(err));
       return { ok: false, code: e.code, message: e.message };
@@ -154,6 +156,15 @@ export class DebuggerControl {
       } catch (err) {
         if (n >= MAX_BREAKPOINTS_PER_LOCATION || !(err instanceof Error) || !DUPLICATE_BREAKPOINT.test(err.message)) throw err;
       }
+    }
+  }
+
+  /** The source V8 compiled for a script, or an error message. */
+  scriptSource(scriptId: string): { ok: true; source: string } | { ok: false; message: string } {
+    try {
+      return { ok: true, source: this.session.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId }).scriptSource };
+    } catch (err) {
+      return { ok: false, message: err instanceof Error ? err.message : String(err) };
     }
   }
 

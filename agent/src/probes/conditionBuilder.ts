@@ -7,9 +7,14 @@
  */
 export const RUNTIME_GLOBAL = '__keyhole';
 
-export function buildBreakpointCondition(slot: number, compiledCondition: string | undefined, compiledValues: string | undefined): string {
+export function buildBreakpointCondition(slot: number, compiledCondition: string | undefined, compiledValues: string | undefined, pauseFree = false): string {
   const gate = `${RUNTIME_GLOBAL}.gate(${slot})`;
   const user = compiledCondition ? ` && (${compiledCondition})` : '';
   const hit = `${RUNTIME_GLOBAL}.hit(${slot}, ${compiledValues ?? '[]'})`;
-  return `${gate}${user} && ${hit}`;
+  // A pause-free snapshot reads its variables right here, through a direct
+  // eval of code planned for this line (capture/inline/readerCode.ts), which
+  // V8 compiles only on a sampled hit; `inline` returns false (no pause), or
+  // true to fall back to a pausing capture when no plan could be made.
+  const inline = pauseFree ? ` && ${RUNTIME_GLOBAL}.inline(${slot}, this, eval(${RUNTIME_GLOBAL}.reader(${slot})))` : '';
+  return `${gate}${user} && ${hit}${inline}`;
 }

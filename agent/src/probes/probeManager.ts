@@ -18,6 +18,11 @@ import { PendingScriptWatch } from './pendingScriptWatch';
 import { ConditionCostMeter } from './conditionCost';
 import { OriginalPositions } from '../capture/originalPositions';
 import { scheduleSerializerWarmUp, type ScheduledWarmUp } from '../capture/serializerWarmUp';
+import type { CapturedFrames } from '../capture/snapshotCapture';
+import { planScopes } from '../capture/inline/scopePlan';
+import { buildReader } from '../capture/inline/readerCode';
+import { takeStack } from '../capture/inline/callSiteStack';
+import { captureInline } from '../capture/inline/inlineCapture';
 
 /**
  * Per-evaluation cost charged when a condition's cost could not be measured
@@ -59,6 +64,8 @@ export interface ProbeStats {
   snapshotsCaptured: number;
   logLines: number;
   hitsDeclined: number;
+  /** Every Debugger.paused the agent's session saw, its own captures and any other. */
+  pauses: number;
   budgetUsedMicros: number;
   debuggerResets: number;
 }
@@ -76,6 +83,8 @@ export class ProbeManager {
   private slots: (ProbeRecord | undefined)[] = [];
   private readonly scripts = new ScriptIndex();
   private readonly scriptUrls = new Map<string, string>();
+  /** Script ids V8 compiled as ES modules (their top-level names are a module scope). */
+  private readonly moduleScripts = new Set<string>();
   private readonly budget: BlockedTimeBudget;
   private readonly soon: Soon;
   private readonly pendingWatch: PendingScriptWatch;
@@ -89,7 +98,7 @@ export class ProbeManager {
   private evaluations = 0;
   private rearmTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly counters = { snapshotsCaptured: 0, logLines: 0, hitsDeclined: 0, debuggerResets: 0 };
+  private readonly counters = { snapshotsCaptured: 0, logLines: 0, hitsDeclined: 0, debuggerResets: 0, pauses: 0 };
 
   constructor(private readonly deps: ProbeManagerDeps) {
     this.budget = new BlockedTimeBudget(deps.rate.blockedMsPerSecond);
@@ -211,6 +220,8 @@ export class ProbeManager {
     const slot = this.slots.length;
     const now = performance.now();
     const logpoint = probe.kind === pb.ProbeKind.LOGPOINT;
+    // Without callers' variables to read, a snapshot needs no pause at all.
+    const pauseFree = probe.kind === pb.ProbeKind.SNAPSHOT && this.deps.limits.maxFramesWithLocals <= 1;
     const rate = this.deps.rate;
     const expiresAtMs = probe.expiresAtMs > 0 ? Math.min(probe.expiresAtMs, auth.notAfterMs) : auth.notAfterMs;
     const record: ProbeRecord = {
@@ -222,7 +233,10 @@ export class ProbeManager {
       maxHits: probe.maxHits || auth.maxHits || rate.defaultMaxHits,
       bucket: logpoint ? new TokenBucket(rate.logpointsPerSecond, rate.logpointBurst, now) : new TokenBucket(rate.snapshotsPerSecond, rate.snapshotBurst, now),
       hitTest,
-      condition: buildBreakpointCondition(slot, compiledCondition, valuesJs),
+      condition: buildBreakpointCondition(slot, compiledCondition, valuesJs, pauseFree),
+      pauseFree,
+      inline: undefined,
+      inlineStartedAt: 0,
       templateSegments: segments,
       templateNames: probe.kind === pb.ProbeKind.LOGPOINT ? placeholderNames(probe.logTemplate) : [],
       state: pb.ProbeState.PENDING,
@@ -264,7 +278,8 @@ export class ProbeManager {
     r.originalPath = res.originalPath;
     r.deployedSha256 = res.deployedSha256;
     if (this.arm(r)) {
-      this.setState(r, pb.ProbeState.INSTALLED, '', res.note ?? '', []);
+      const notes = [res.note ?? '', r.pauseFree && !r.inline ? this.inlineRefusal : ''].filter(Boolean);
+      this.setState(r, pb.ProbeState.INSTALLED, '', notes.join('; '), []);
       // Snapshot probes only: the first capture on cold code would run into the time budget and come out cut.
       if (r.kind === pb.ProbeKind.SNAPSHOT && !this.warmUp) this.warmUp = scheduleSerializerWarmUp(this.deps.limits, this.deps.redactor());
     }
@@ -289,7 +304,28 @@ export class ProbeManager {
     }
     r.breakpointId = bp.breakpointId;
     r.rearmAt = 0;
+    if (r.pauseFree && !r.inline) this.planInline(r, bp.actualLine, bp.actualColumn);
     return true;
+  }
+
+  private inlineRefusal = '';
+
+  /**
+   * Plans the pause-free read of a snapshot probe's variables at the line V8
+   * actually armed. Until this returns no hit can happen (it runs in the same
+   * synchronous turn as the arming); when no plan can be made, the probe
+   * captures by pausing and its status says why.
+   */
+  private planInline(r: ProbeRecord, line: number, column: number): void {
+    this.inlineRefusal = '';
+    const script = this.scripts.get(r.resolvedUrl);
+    const source = script ? this.deps.debuggerControl.scriptSource(script.record.scriptId) : { ok: false as const, message: 'the script is not loaded' };
+    const plan = source.ok ? planScopes(source.source, line, column, this.moduleScripts.has(script!.record.scriptId), this.deps.limits.maxProperties) : { ok: false as const, reason: source.message };
+    if (!plan.ok) {
+      this.inlineRefusal = `captures by pausing (${plan.reason})`;
+      return;
+    }
+    r.inline = { scopes: plan.scopes, reader: buildReader(plan.scopes) };
   }
 
   private disarm(r: ProbeRecord, rearmInMs: number): void {
@@ -338,6 +374,7 @@ export class ProbeManager {
 
   onScript(s: ScriptParsed): void {
     this.scripts.add({ scriptId: s.scriptId, url: s.url, ...(s.sourceMapURL ? { sourceMapURL: s.sourceMapURL } : {}) });
+    if (s.isModule) this.moduleScripts.add(s.scriptId);
     this.scriptUrls.set(s.scriptId, s.url);
     if (this.pendingWatch.matches(s.url)) this.soon.run('retry-pending', () => this.retryPending());
   }
@@ -364,6 +401,7 @@ export class ProbeManager {
       this.scripts.clear();
       this.originals.clear();
       this.scriptUrls.clear();
+      this.moduleScripts.clear();
     }
   }
 
@@ -423,8 +461,34 @@ export class ProbeManager {
       this.budget.spend(performance.now() - started, performance.now());
       return false;
     }
+    if (r.inline) {
+      r.inlineStartedAt = started;
+      return true;
+    }
     this.capturing.push({ record: r, startedAt: started, trace: this.deps.traceIds() });
     return true;
+  };
+
+  /** The code a pause-free probe's condition evaluates to read its variables ('0' when it has no plan). */
+  readonly reader = (slot: number): string => this.slots[slot]?.inline?.reader.code ?? '0';
+
+  /**
+   * Last clause of a pause-free snapshot's condition, after `hit` took the
+   * token: builds the snapshot from the values the reader read and the
+   * stack, without pausing. Returns false, or true (pause) for a probe that
+   * has no plan, whose `hit` asked for a pausing capture instead.
+   */
+  readonly inline = (slot: number, self: unknown, values: unknown): boolean => {
+    const r = this.slots[slot];
+    if (r === undefined || r.breakpointId === undefined) return false;
+    const plan = r.inline;
+    if (!plan) return true;
+    const limits = this.deps.limits;
+    const captured = captureInline({ scopes: plan.scopes, reader: plan.reader, values, self, stack: takeStack(this.inline, limits.maxFrames), limits, redactor: this.deps.redactor() });
+    const blockedMs = performance.now() - r.inlineStartedAt;
+    this.budget.spend(blockedMs, performance.now());
+    this.deliverSnapshots([{ record: r, startedAt: r.inlineStartedAt, trace: this.deps.traceIds() }], captured, blockedMs, captured.frames.length);
+    return false;
   };
 
   private expire(r: ProbeRecord): void {
@@ -480,6 +544,7 @@ export class ProbeManager {
   // ---- capture -----------------------------------------------------------
 
   onPaused(event: PausedEvent): void {
+    this.counters.pauses++;
     const asked = this.capturing;
     this.capturing = [];
     // Pauses that are not ours (a `debugger;` statement while we are enabled) resume at once.
@@ -498,6 +563,11 @@ export class ProbeManager {
     const captured = captureFrames(event, deps);
     const blockedMs = performance.now() - first.startedAt;
     this.budget.spend(blockedMs, performance.now());
+    this.deliverSnapshots(due, captured, blockedMs, event.callFrames.length);
+  }
+
+  /** One snapshot per probe that asked for this capture; encoding and sending wait until the host runs on. */
+  private deliverSnapshots(due: readonly Capturing[], captured: CapturedFrames, blockedMs: number, framesTotal: number): void {
     const snapshots: pb.Snapshot.$Properties[] = [];
     for (const c of due) {
       const r = c.record;
@@ -524,7 +594,7 @@ export class ProbeManager {
         errors: captured.errors,
         traceId: c.trace?.traceId ?? '',
         spanId: c.trace?.spanId ?? '',
-        stats: { durationMicros: Math.round(blockedMs * 1000), framesTotal: event.callFrames.length },
+        stats: { durationMicros: Math.round(blockedMs * 1000), framesTotal },
         maskedKinds: captured.maskedKinds,
       });
     }

@@ -1,5 +1,13 @@
 import { pb } from '@keyhole/protocol';
 import type { TokenBucket } from '../gate/tokenBucket';
+import type { ReaderSlots } from '../capture/inline/readerCode';
+import type { PlannedScope } from '../capture/inline/scopePlan';
+
+/** What a pause-free snapshot reads at its line, planned once when the probe is armed. */
+export interface InlinePlan {
+  readonly scopes: readonly PlannedScope[];
+  readonly reader: ReaderSlots;
+}
 
 /** What the gate needs on every pass, kept flat so the hot path reads fields, not maps. */
 export interface ProbeRecord {
@@ -15,6 +23,15 @@ export interface ProbeRecord {
   readonly hitTest: ((hitCount: number) => boolean) | undefined;
   /** The full V8 condition, built once when the probe is set. */
   readonly condition: string;
+  /**
+   * Snapshot probes whose limits need no caller's variables capture without
+   * pausing: true from the start; `inline` holds the plan once armed, and
+   * stays undefined when none could be made (the probe then pauses).
+   */
+  readonly pauseFree: boolean;
+  inline: InlinePlan | undefined;
+  /** performance.now() when the pending pause-free hit took its token. */
+  inlineStartedAt: number;
   readonly templateSegments: readonly string[];
   /** The name each template placeholder reads, for masking by name; parsed once when the probe is set. */
   readonly templateNames: readonly string[];

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { takeStack } from './callSiteStack';
+
+function probeSite(max: number) {
+  return takeStack(probeSite, max);
+}
+function caller(max: number) {
+  return probeSite(max);
+}
+
+test('frames below the given function, as file urls with 1-based positions; the host\'s stack hooks are restored', () => {
+  const hostPrepare = (): string => 'host format';
+  const E = Error as { prepareStackTrace?: unknown; stackTraceLimit: number };
+  const saved = { prepare: E.prepareStackTrace, limit: E.stackTraceLimit };
+  E.prepareStackTrace = hostPrepare;
+  E.stackTraceLimit = 3;
+  try {
+    const stack = caller(20);
+    assert.equal(stack.entries[0]!.functionName, 'caller');
+    assert.match(stack.entries[0]!.url, /^file:\/\/.*callSiteStack\.test\.js$/);
+    assert.ok(stack.entries[0]!.line > 0 && stack.entries[0]!.column > 0);
+    assert.equal(E.prepareStackTrace, hostPrepare);
+    assert.equal(E.stackTraceLimit, 3);
+  } finally {
+    E.prepareStackTrace = saved.prepare;
+    E.stackTraceLimit = saved.limit;
+  }
+});
+
+test('beyond maxFrames the stack is cut and says so', () => {
+  const stack = caller(1);
+  assert.equal(stack.entries.length, 1);
+  assert.equal(stack.more, true);
+});

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pb } from '@keyhole/protocol';
+import { MAX_SCOPE_ANALYSIS_CHARS, offsetOf, planScopes } from './scopePlan';
+
+const lineOf = (src: string, marker: string) => src.split('\n').findIndex((l) => l.includes(marker)) + 1;
+const summary = (src: string, marker: string, module = false, max = 20) => {
+  const r = planScopes(src, lineOf(src, marker), 1, module, max);
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+  return r.scopes.map((s) => `${pb.ScopeKind[s.kind]}${s.name ? `(${s.name})` : ''}${s.outer ? '^' : ''}: ${s.bindings.map((b) => b.name + (b.uninitialized ? '!' : '')).join(' ')}${s.total > s.bindings.length ? ` (+${s.total - s.bindings.length})` : ''}`);
+};
+
+test('CommonJS: block, local, closure and the module wrapper, innermost first; lets declared later are uninitialized', () => {
+  const src = [
+    "const dep = require('x');",
+    'function outer(a) {',
+    '  var hoisted = 1;',
+    '  return function inner(b) {',
+    '    for (let i = 0; i < 1; i++) {',
+    '      const inLoop = i;',
+    '      use(b); // HERE',
+    '      let afterInLoop = 2;',
+    '    }',
+    '    const after = 3;',
+    '  };',
+    '}',
+  ].join('\n');
+  assert.deepEqual(summary(src, 'HERE'), ['BLOCK: inLoop afterInLoop!', 'BLOCK: i', 'LOCAL(inner): b after!', 'CLOSURE(outer)^: a hoisted', 'CLOSURE^: dep outer']);
+});
+
+test('an ES module: top-level names are the module scope; imports are bindings too', () => {
+  const src = ["import { a } from 'a';", 'export const b = 1;', 'export function f(x) {', '  return x; // HERE', '}'].join('\n');
+  assert.deepEqual(summary(src, 'HERE', true), ['LOCAL(f): x', 'MODULE^: a b f']);
+});
+
+test('a catch binding is its own scope; arrow functions and class methods are functions', () => {
+  const src = ['class C {', '  m(p) {', '    const g = (q) => {', '      try { q(); } catch (err) {', '        log(err); // HERE', '      }', '    };', '  }', '}'].join('\n');
+  assert.deepEqual(summary(src, 'HERE'), ['CATCH: err', 'LOCAL: q', 'CLOSURE^: p g', 'CLOSURE^: C']);
+});
+
+test('bindings beyond the limit are counted, not planned', () => {
+  const src = ['function f() {', '  let a = 1, b = 2, c = 3, d = 4;', '  use(a); // HERE', '}'].join('\n');
+  assert.deepEqual(summary(src, 'HERE', false, 2), ['LOCAL(f): a b (+2)', 'CLOSURE^: f']);
+});
+
+test('a script that does not parse, a line past the end, or a script too large to analyse is refused with a reason', () => {
+  const bad = planScopes('function (', 1, 1, false, 20);
+  assert.equal(bad.ok, false);
+  assert.match(bad.ok ? '' : bad.reason, /could not be parsed/);
+  const past = planScopes('let a = 1;', 5, 1, false, 20);
+  assert.match(past.ok ? '' : past.reason, /line 5 is not in the script/);
+  const big = planScopes(' '.repeat(MAX_SCOPE_ANALYSIS_CHARS + 1), 1, 1, false, 20);
+  assert.match(big.ok ? '' : big.reason, /more than the/);
+});
+
+test('offsets count UTF-16 units per line, as V8 columns do', () => {
+  assert.equal(offsetOf('ab\ncd', 2, 2), 4);
+  assert.equal(offsetOf('😀x\ny', 1, 3), 2);
+  assert.equal(offsetOf('a', 3, 1), undefined);
+});

@@ -1,0 +1,106 @@
+// Pause-free snapshots: when the capture limits ask for no caller's
+// variables (capture.maxFramesWithLocals <= 1), the agent reads the probe
+// frame's variables inside the breakpoint condition and never pauses the
+// process. Real child processes, real inspector, real protocol.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pb } from '@keyhole/protocol';
+import { AgentHarness, ROOMY_BUDGETS, assertOnlyKeyholeLines, byName, nextSnapshot, setProbe } from '../support/agentHarness';
+import { grantBody, signGrant } from '../support/approvers';
+import { agentFixtures, lineOf } from '../support/fixtures';
+
+const FIXTURE = 'pause-free-service.js';
+const probeLine = lineOf(join(agentFixtures, FIXTURE), 'inner');
+const PAUSE_FREE = { ...ROOMY_BUDGETS, capture: { ...ROOMY_BUDGETS.capture, maxFramesWithLocals: 1 } };
+
+let h: AgentHarness;
+before(async () => {
+  h = await AgentHarness.start();
+});
+after(async () => {
+  await h.close();
+});
+
+/** Starts the fixture with these start() options, welcomes it with fast heartbeats and grants g1. */
+async function connect(start: object) {
+  const svc = await h.service(FIXTURE, { start });
+  const conn = await h.peer.nextAgent();
+  conn.welcome({ heartbeatIntervalMs: 100 });
+  conn.send({ grant: { grant: signGrant(grantBody(), [h.approver]) } });
+  return { svc, conn };
+}
+
+const scopeText = (scope: pb.Scope | undefined) => Object.fromEntries((scope?.variables ?? []).map((v) => [v.name, v.value!.text]));
+
+test('a pause-free snapshot reads the probe frame without pausing: locals, block, catch, closure, this, and <uninitialized> for a let in its TDZ', async () => {
+  const { svc, conn } = await connect(PAUSE_FREE);
+  try {
+    conn.send(setProbe('p-inner', `fixtures/${FIXTURE}`, probeLine));
+    const installed = await conn.status('p-inner', pb.ProbeState.INSTALLED);
+    assert.doesNotMatch(installed.message, /captures by pausing/);
+    const out = await svc.call<{ label: string }>('handle', 7, 3);
+    assert.equal(out.label, 'ord-7:3:bad qty:6'); // the service ran on, unchanged
+    const snap = await nextSnapshot(conn, 'p-inner');
+    const top = snap.frames[0]!;
+    assert.equal(top.functionName, 'handle');
+    assert.equal(top.generated!.line, probeLine);
+    assert.match(top.generated!.path, /^file:\/\/.*pause-free-service\.js$/);
+    assert.equal(top.localsCaptured, true);
+    assert.ok(snap.frames.length >= 2, 'the callers are in the stack');
+    assert.ok(snap.frames.slice(1).every((f) => !f.localsCaptured && f.scopes.length === 0));
+    const kinds = top.scopes.map((s) => pb.ScopeKind[s.kind]);
+    assert.deepEqual(kinds, ['BLOCK', 'CATCH', 'LOCAL', 'CLOSURE', 'CLOSURE', 'THIS']);
+    const [block, caught, local, closure, moduleScope, self] = top.scopes;
+    assert.deepEqual(scopeText(block), { note: 'bad qty' });
+    assert.equal(byName(caught!.variables, 'problem').kind, pb.ValueKind.ERROR);
+    assert.equal(local!.name, 'handle');
+    assert.deepEqual(Object.keys(scopeText(local)), ['order', 'qty', 'hostile', 'label', 'later']);
+    assert.equal(byName(local!.variables, 'qty').text, '3');
+    assert.equal(byName(local!.variables, 'label').text, 'ord-7');
+    assert.equal(byName(local!.variables, 'later').text, '<uninitialized>');
+    assert.equal(byName(byName(byName(local!.variables, 'order').properties, 'customer').properties, 'email').text, '[MASKED:email]');
+    assert.equal(byName(byName(local!.variables, 'hostile').properties, 'secretTotal').kind, pb.ValueKind.GETTER);
+    // The inner function uses `prefix` and `seen`; V8 keeps no `unusedByInner`, so it is left out, as a pause would.
+    assert.equal(closure!.name, 'makeHandler');
+    assert.deepEqual(Object.keys(scopeText(closure)).sort(), ['prefix', 'seen']);
+    assert.equal(byName(moduleScope!.variables, 'moduleCounter').kind, pb.ValueKind.OBJECT);
+    assert.equal(byName(byName(self!.variables, 'this').properties, 'requestId').text, 'r-7');
+    assert.equal(await svc.call<number>('getterRuns'), 0, 'the getter never ran');
+    const beat = await conn.next((m) => m.body === 'heartbeat' && Number(m.heartbeat!.stats!.snapshotsCaptured) >= 1, 20_000, 'a heartbeat after the snapshot');
+    assert.equal(Number(beat.heartbeat!.stats!.pauses), 0, 'no pause at all');
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await svc.stop();
+  }
+});
+
+test("the probe frame's own variables are the same with or without a pause", async () => {
+  const taken: pb.Snapshot[] = [];
+  for (const start of [PAUSE_FREE, ROOMY_BUDGETS]) {
+    const { svc, conn } = await connect(start);
+    try {
+      conn.send(setProbe('p-inner', `fixtures/${FIXTURE}`, probeLine));
+      await conn.status('p-inner', pb.ProbeState.INSTALLED);
+      await svc.call('handle', 9, 4);
+      taken.push(await nextSnapshot(conn, 'p-inner'));
+      const beat = await conn.next((m) => m.body === 'heartbeat' && Number(m.heartbeat!.stats!.snapshotsCaptured) >= 1, 20_000, 'a heartbeat after the snapshot');
+      assert.equal(Number(beat.heartbeat!.stats!.pauses), start === PAUSE_FREE ? 0 : 1);
+    } finally {
+      await svc.stop();
+    }
+  }
+  // One known difference, in the pause-free capture's favour: a pause shows a
+  // stack-allocated let in its TDZ as plain `undefined`.
+  const own = (snap: pb.Snapshot) =>
+    snap.frames[0]!.scopes
+      .filter((s) => [pb.ScopeKind.LOCAL, pb.ScopeKind.BLOCK, pb.ScopeKind.CATCH, pb.ScopeKind.THIS].includes(s.kind))
+      .map((s) => ({ kind: s.kind, vars: s.variables.map((v) => ({ name: v.name, kind: v.value!.kind, text: v.value!.text === '<uninitialized>' ? 'undefined' : v.value!.text })) }));
+  assert.equal(byName(taken[0]!.frames[0]!.scopes.find((s) => s.kind === pb.ScopeKind.LOCAL)!.variables, 'later').text, '<uninitialized>');
+  assert.deepEqual(own(taken[0]!), own(taken[1]!));
+  assert.deepEqual(
+    taken[0]!.frames.map((f) => [f.functionName, f.generated!.line]),
+    taken[1]!.frames.map((f) => [f.functionName, f.generated!.line]),
+    'the same stack',
+  );
+});
