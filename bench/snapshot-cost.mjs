@@ -12,7 +12,9 @@ import { median } from './support/peer.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const rounds = Number(process.argv[2] ?? 5);
 const hits = Number(process.argv[3] ?? 200);
-const variants = ['base', 'bare', 'agent'];
+// agent: default limits (5 frames with locals: a pause is needed for the
+// callers' variables); agent-top: maxFramesWithLocals 1, captured without a pause.
+const variants = ['base', 'bare', 'agent', 'agent-top'];
 const results = Object.fromEntries(variants.map((v) => [v, []]));
 const walls = Object.fromEntries(variants.map((v) => [v, []]));
 const frames = {};
@@ -30,11 +32,15 @@ for (let r = 0; r < rounds; r++) {
 // cpu = process CPU including what the agent defers until after the pause
 // (mapping to original positions, encoding, sending).
 const extra = (table, v, i) => table[v][i] - table.base[i];
-const ratios = results.agent.map((_, i) => extra(walls, 'agent', i) / extra(walls, 'bare', i));
-const cpuRatios = results.agent.map((_, i) => extra(results, 'agent', i) / extra(results, 'bare', i));
+const ratiosOf = (table, v) => table[v].map((_, i) => extra(table, v, i) / extra(table, 'bare', i));
+const ratios = ratiosOf(walls, 'agent');
+const cpuRatios = ratiosOf(results, 'agent');
+const topRatios = ratiosOf(walls, 'agent-top');
+const topCpuRatios = ratiosOf(results, 'agent-top');
 console.log('| variant | blocked µs per hit (wall, in the call) | CPU µs per hit (incl. deferred work) |');
 console.log('|---|---|---|');
 for (const v of variants.slice(1)) console.log(`| ${v} | ${median(walls[v].map((_, i) => extra(walls, v, i))).toFixed(1)} | ${median(results[v].map((_, i) => extra(results, v, i))).toFixed(1)} |`);
 console.log(`\nstack depth at the probe: ${frames.bare} frames; snapshots received by the peer in the last agent round: ${frames.received}`);
 console.log(`blocked time, snapshot / bare pause+resume (median of per-round ratios): ${median(ratios).toFixed(2)}x  (goal <= 1.2x), min..max ${Math.min(...ratios).toFixed(2)}..${Math.max(...ratios).toFixed(2)}`);
 console.log(`CPU incl. deferred work, snapshot / bare pause+resume: ${median(cpuRatios).toFixed(2)}x`);
+console.log(`pause-free (maxFramesWithLocals 1) blocked time / bare pause+resume: ${median(topRatios).toFixed(2)}x, min..max ${Math.min(...topRatios).toFixed(2)}..${Math.max(...topRatios).toFixed(2)}; CPU incl. deferred work ${median(topCpuRatios).toFixed(2)}x`);

@@ -20,12 +20,12 @@ export const CONNECT_TIMEOUT_MS = 10_000;
  * Returns { agent, peer } once the agent is connected and has had time to
  * verify the grant. `rate` overrides the agent's RateSettings (defaults otherwise).
  */
-export async function startAgentWithPeer({ rate, heartbeatIntervalMs = BENCH_HEARTBEAT_MS } = {}) {
+export async function startAgentWithPeer({ rate, capture, heartbeatIntervalMs = BENCH_HEARTBEAT_MS } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kh-bench-'));
   const trustFile = join(dir, 'trust.json');
   const peer = await startRemotePeer(trustFile, 'bench', { heartbeatIntervalMs });
   const agent = require('@keyhole/agent');
-  const r = agent.start({ brokerUrl: peer.url, service: 'bench', trustFile, ...(rate ? { rate } : {}) });
+  const r = agent.start({ brokerUrl: peer.url, service: 'bench', trustFile, ...(rate ? { rate } : {}), ...(capture ? { capture } : {}) });
   if (!r.started) throw new Error(`agent did not start: ${r.reason}`);
   const deadline = Date.now() + CONNECT_TIMEOUT_MS;
   while (!agent.status()?.connected) {

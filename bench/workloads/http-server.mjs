@@ -13,6 +13,7 @@
 //   snapshot-never      snapshot probe on the handler line, same condition
 //   snapshot-elsewhere  snapshot probe armed on a line no request runs (the debugger is on, nothing is evaluated)
 //   snapshot-limited    snapshot probe on the handler line, no condition, default rate (1/s, burst 5)
+//   snapshot-limited-top  the same with capture.maxFramesWithLocals 1: captured without a pause
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { heartbeatSummary, installProbe, startAgentWithPeer } from '../support/agentHarness.mjs';
@@ -27,7 +28,10 @@ const PROBES = {
   'snapshot-never': { id: 'sn', kind: 1, location, condition: NEVER },
   'snapshot-elsewhere': { id: 'se', kind: 1, location: { path: handler.probePath, line: handler.elsewhereLine } },
   'snapshot-limited': { id: 'sl', kind: 1, location },
+  'snapshot-limited-top': { id: 'sl', kind: 1, location },
 };
+/** Variants whose agent captures only the probe frame's variables (pause-free). */
+const PAUSE_FREE = new Set(['snapshot-limited-top']);
 /** Variants whose probe is set per phase by {alternate}, not at start-up. */
 const alternating = process.argv[3] === 'alternate';
 if (!['base', 'idle', ...Object.keys(PROBES)].includes(variant)) throw new Error(`unknown variant ${variant}`);
@@ -36,7 +40,7 @@ let peer;
 let agent;
 let installedAt = 0;
 if (variant !== 'base') {
-  ({ peer, agent } = await startAgentWithPeer());
+  ({ peer, agent } = await startAgentWithPeer(PAUSE_FREE.has(variant) ? { capture: { maxFramesWithLocals: 1 } } : {}));
   const probe = PROBES[variant];
   if (probe && !alternating) {
     await installProbe(peer, probe);

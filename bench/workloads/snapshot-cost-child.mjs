@@ -24,7 +24,7 @@ if (variant === 'bare') {
   s.on('Debugger.paused', (m) => { framesAtProbe = m.params.callFrames.length; });
   s.post('Debugger.enable');
   s.post('Debugger.setBreakpointByUrl', { url: work.url, lineNumber: work.probeLine - 1 });
-} else if (variant === 'agent') {
+} else if (variant === 'agent' || variant === 'agent-top') {
   const dir = mkdtempSync(join(tmpdir(), 'kh-bench-'));
   // The broker peer runs in another process so its work is not counted here.
   peer = await startRemotePeer(join(dir, 'trust.json'));
@@ -33,6 +33,8 @@ if (variant === 'bare') {
     brokerUrl: peer.url, service: 'bench', trustFile: join(dir, 'trust.json'),
     // Unlimited rates: this measures the cost of one snapshot, not the limits.
     rate: { snapshotsPerSecond: 1e9, snapshotBurst: 1e9, blockedMsPerSecond: 1e9, defaultMaxHits: 1e9, debuggerResetEvaluations: 1e9 },
+    // agent-top: only the probe frame's variables, which the agent captures without pausing.
+    ...(variant === 'agent-top' ? { capture: { maxFramesWithLocals: 1 } } : {}),
   });
   if (!r.started) throw new Error(r.reason);
 

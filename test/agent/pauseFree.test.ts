@@ -104,3 +104,23 @@ test("the probe frame's own variables are the same with or without a pause", asy
     'the same stack',
   );
 });
+
+test('a process that disallows code generation from strings still gets its snapshot, by pausing, and the status says why', async () => {
+  const svc = await h.service(FIXTURE, { start: PAUSE_FREE, execArgv: ['--disallow-code-generation-from-strings'] });
+  const conn = await h.peer.nextAgent();
+  conn.welcome({ heartbeatIntervalMs: 100 });
+  conn.send({ grant: { grant: signGrant(grantBody(), [h.approver]) } });
+  try {
+    conn.send(setProbe('p-inner', `fixtures/${FIXTURE}`, probeLine));
+    const installed = await conn.status('p-inner', pb.ProbeState.INSTALLED);
+    assert.match(installed.message, /captures by pausing \(this process disallows code generation from strings\)/);
+    await svc.call('handle', 5, 1);
+    const snap = await nextSnapshot(conn, 'p-inner');
+    assert.equal(byName(snap.frames[0]!.scopes.find((s) => s.kind === pb.ScopeKind.LOCAL)!.variables, 'qty').text, '1');
+    const beat = await conn.next((m) => m.body === 'heartbeat' && Number(m.heartbeat!.stats!.snapshotsCaptured) >= 1, 20_000, 'a heartbeat after the snapshot');
+    assert.equal(Number(beat.heartbeat!.stats!.pauses), 1);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await svc.stop();
+  }
+});

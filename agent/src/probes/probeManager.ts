@@ -20,7 +20,7 @@ import { OriginalPositions } from '../capture/originalPositions';
 import { scheduleSerializerWarmUp, type ScheduledWarmUp } from '../capture/serializerWarmUp';
 import type { CapturedFrames } from '../capture/snapshotCapture';
 import { planScopes } from '../capture/inline/scopePlan';
-import { buildReader } from '../capture/inline/readerCode';
+import { buildReader, codeGenerationAllowed } from '../capture/inline/readerCode';
 import { takeStack } from '../capture/inline/callSiteStack';
 import { captureInline } from '../capture/inline/inlineCapture';
 
@@ -30,6 +30,8 @@ import { captureInline } from '../capture/inline/inlineCapture';
  * 0.2 ms: the high end of what a pass cost under HTTP load here.
  */
 export const CONDITION_COST_FALLBACK_MS = 0.2;
+
+const CODE_GENERATION_REFUSAL = 'captures by pausing (this process disallows code generation from strings)';
 
 export interface TraceIds {
   readonly traceId: string;
@@ -220,8 +222,9 @@ export class ProbeManager {
     const slot = this.slots.length;
     const now = performance.now();
     const logpoint = probe.kind === pb.ProbeKind.LOGPOINT;
-    // Without callers' variables to read, a snapshot needs no pause at all.
-    const pauseFree = probe.kind === pb.ProbeKind.SNAPSHOT && this.deps.limits.maxFramesWithLocals <= 1;
+    // Without callers' variables to read, a snapshot needs no pause at all,
+    // unless the process forbids the eval that reads them.
+    const pauseFree = this.wantsPauseFree(probe.kind) && codeGenerationAllowed();
     const rate = this.deps.rate;
     const expiresAtMs = probe.expiresAtMs > 0 ? Math.min(probe.expiresAtMs, auth.notAfterMs) : auth.notAfterMs;
     const record: ProbeRecord = {
@@ -278,7 +281,8 @@ export class ProbeManager {
     r.originalPath = res.originalPath;
     r.deployedSha256 = res.deployedSha256;
     if (this.arm(r)) {
-      const notes = [res.note ?? '', r.pauseFree && !r.inline ? this.inlineRefusal : ''].filter(Boolean);
+      const pausing = !r.pauseFree ? CODE_GENERATION_REFUSAL : this.inlineRefusal;
+      const notes = [res.note ?? '', this.wantsPauseFree(r.kind) && !r.inline ? pausing : ''].filter(Boolean);
       this.setState(r, pb.ProbeState.INSTALLED, '', notes.join('; '), []);
       // Snapshot probes only: the first capture on cold code would run into the time budget and come out cut.
       if (r.kind === pb.ProbeKind.SNAPSHOT && !this.warmUp) this.warmUp = scheduleSerializerWarmUp(this.deps.limits, this.deps.redactor());
@@ -309,6 +313,10 @@ export class ProbeManager {
   }
 
   private inlineRefusal = '';
+
+  private wantsPauseFree(kind: pb.ProbeKind): boolean {
+    return kind === pb.ProbeKind.SNAPSHOT && this.deps.limits.maxFramesWithLocals <= 1;
+  }
 
   /**
    * Plans the pause-free read of a snapshot probe's variables at the line V8

@@ -38,6 +38,24 @@ export function buildReader(scopes: readonly PlannedScope[], isGlobalAccessor: (
   return { code: `let ${READER_BINDING}=[];${reads.join(';')};${READER_BINDING}`, slotOf };
 }
 
+let codeGeneration: boolean | undefined;
+
+/**
+ * Whether this process may compile code from strings: not under
+ * --disallow-code-generation-from-strings, where the reader's eval would
+ * throw on every sampled hit. Asked once.
+ */
+export function codeGenerationAllowed(): boolean {
+  if (codeGeneration === undefined) {
+    try {
+      codeGeneration = typeof new Function('return 1') === 'function';
+    } catch {
+      codeGeneration = false;
+    }
+  }
+  return codeGeneration;
+}
+
 /** Whether `name` is an accessor property of the global object or its prototypes (read through descriptors only). */
 export function globalAccessor(name: string): boolean {
   for (let o: object | null = globalThis; o !== null; o = Reflect.getPrototypeOf(o)) {
