@@ -492,10 +492,15 @@ export class ProbeManager {
     const plan = r.inline;
     if (!plan) return true;
     const limits = this.deps.limits;
-    const captured = captureInline({ scopes: plan.scopes, reader: plan.reader, values, self, stack: takeStack(this.inline, limits.maxFrames), limits, redactor: this.deps.redactor() });
-    const blockedMs = performance.now() - r.inlineStartedAt;
-    this.budget.spend(blockedMs, performance.now());
-    this.deliverSnapshots([{ record: r, startedAt: r.inlineStartedAt, trace: this.deps.traceIds() }], captured, blockedMs, captured.frames.length);
+    try {
+      const captured = captureInline({ scopes: plan.scopes, reader: plan.reader, values, self, stack: takeStack(this.inline, limits.maxFrames), limits, redactor: this.deps.redactor() });
+      const blockedMs = performance.now() - r.inlineStartedAt;
+      this.budget.spend(blockedMs, performance.now());
+      this.deliverSnapshots([{ record: r, startedAt: r.inlineStartedAt, trace: this.deps.traceIds() }], captured, blockedMs, captured.frames.length);
+    } catch (err) {
+      // V8 would swallow it as a failed condition; report it instead, and never pause for it.
+      this.deps.onError('KH_AGENT_INTERNAL', `pause-free capture failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
     return false;
   };
 
