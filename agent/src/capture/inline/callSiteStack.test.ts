@@ -33,3 +33,10 @@ test('beyond maxFrames the stack is cut and says so', () => {
   assert.equal(stack.entries.length, 1);
   assert.equal(stack.more, true);
 });
+
+test('file urls are the same on a second, cached take', () => {
+  const first = caller(5).entries.map((e) => e.url);
+  const second = caller(5).entries.map((e) => e.url);
+  assert.deepEqual(second, first);
+  assert.ok(first.every((u) => u.startsWith('file://') || u.startsWith('node:')), first.join(', '));
+});

@@ -67,11 +67,26 @@ export function takeStack(above: (...args: never[]) => unknown, maxFrames: numbe
   return { entries: host.slice(0, maxFrames).map(entryOf), more: host.length > maxFrames };
 }
 
+/** File names whose url is remembered: pathToFileURL costs microseconds per frame, and stacks repeat. Default 256. */
+export const MAX_CACHED_FILE_URLS = 256;
+const fileUrls = new Map<string, string>();
+
+function urlOf(file: string): string {
+  if (!file.startsWith('/')) return file;
+  let url = fileUrls.get(file);
+  if (url === undefined) {
+    url = pathToFileURL(file).href;
+    if (fileUrls.size >= MAX_CACHED_FILE_URLS) fileUrls.clear();
+    fileUrls.set(file, url);
+  }
+  return url;
+}
+
 function entryOf(site: CallSiteLike): StackEntry {
   const file = site.getFileName() ?? '';
   return {
     functionName: site.getFunctionName() || '(anonymous)',
-    url: file.startsWith('/') ? pathToFileURL(file).href : file,
+    url: urlOf(file),
     line: site.getLineNumber() ?? 0,
     column: site.getColumnNumber() ?? 0,
   };
