@@ -24,10 +24,21 @@ const compareReset = flag('reset', 2000);
 const compareSnapshots = flag('compare-snapshots', quick ? 10_000 : 30_000);
 const GOAL_MB = 5;
 
-async function one(n, reset) {
+async function one(n, reset, pauseFree = false) {
   const args = [n, n / 10];
   if (reset) args.push(reset);
-  return runChildJson(join(here, 'workloads', 'memory-child.mjs'), args, { nodeArgs: ['--expose-gc'], timeoutMs: 15 * 60_000 });
+  const env = { ...process.env, KH_BENCH_PAUSE_FREE: pauseFree ? '1' : '0' };
+  return runChildJson(join(here, 'workloads', 'memory-child.mjs'), args, { nodeArgs: ['--expose-gc'], timeoutMs: 15 * 60_000, env });
+}
+
+/** Least-squares slope of y over x, in y units per 10k snapshots. */
+function slopePer10k(points, y) {
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p.snapshots, 0) / n;
+  const my = points.reduce((a, p) => a + p[y], 0) / n;
+  const sxy = points.reduce((a, p) => a + (p.snapshots - mx) * (p[y] - my), 0);
+  const sxx = points.reduce((a, p) => a + (p.snapshots - mx) ** 2, 0);
+  return sxx ? (sxy / sxx) * 10_000 : 0;
 }
 
 function describe(r) {
@@ -35,13 +46,19 @@ function describe(r) {
   const first = cps[0];
   const last = cps[cps.length - 1];
   const per10k = (x) => ((last[x] - first[x]) / (last.snapshots - first.snapshots)) * 10_000;
+  // A leak is a trend: the fitted slope over the second half says whether RSS still climbs once the
+  // process has reached its working size (JIT code, heap sizing and malloc arenas grow early, in steps).
+  const secondHalf = cps.slice(Math.floor(cps.length / 2) - 1);
+  const halfSpan = (last.snapshots - secondHalf[0].snapshots) / 10_000;
   return {
+    rssSecondHalfTrend: slopePer10k(secondHalf, 'rssMB') * halfSpan,
+    heapSecondHalfTrend: slopePer10k(secondHalf, 'heapMB') * halfSpan,
     rows: cps.map((c) => [String(c.snapshots), String(c.received), fmt(c.seconds), c.heapMB.toFixed(2), c.rssMB.toFixed(1), c.externalMB.toFixed(2)]),
     heapGrowth: last.heapMB - first.heapMB,
     rssGrowth: last.rssMB - first.rssMB,
     heapPer10k: per10k('heapMB'),
     rssPer10k: per10k('rssMB'),
-    line: `growth from ${first.snapshots} to ${last.snapshots} snapshots: heap ${fmt(last.heapMB - first.heapMB)} MB (${fmt(per10k('heapMB'))} MB per 10k), RSS ${fmt(last.rssMB - first.rssMB)} MB (${fmt(per10k('rssMB'))} MB per 10k); snapshots captured ${r.captured}, dropped frames ${r.dropped}`,
+    line: `growth from ${first.snapshots} to ${last.snapshots} snapshots: heap ${fmt(last.heapMB - first.heapMB)} MB (${fmt(per10k('heapMB'))} MB per 10k), RSS ${fmt(last.rssMB - first.rssMB)} MB (${fmt(per10k('rssMB'))} MB per 10k); fitted trend over the second half (${secondHalf[0].snapshots} to ${last.snapshots}): heap ${fmt(slopePer10k(secondHalf, 'heapMB') * halfSpan)} MB, RSS ${fmt(slopePer10k(secondHalf, 'rssMB') * halfSpan)} MB; snapshots captured ${r.captured}, dropped frames ${r.dropped}`,
   };
 }
 
@@ -76,7 +93,15 @@ export async function runMemory() {
   const summary = [
     { bench: 'memory', metric: `heap growth over ${snapshots} snapshots (MB)`, value: main.heapGrowth, goal: `<= ${GOAL_MB}` },
     { bench: 'memory', metric: `RSS growth over ${snapshots} snapshots (MB)`, value: main.rssGrowth, goal: `<= ${GOAL_MB}` },
+    { bench: 'memory', metric: 'RSS fitted trend over the second half (MB)', value: main.rssSecondHalfTrend, goal: `<= ${GOAL_MB}` },
   ];
+  // Pause-free snapshots compile two scripts per hit (the condition and the reader's eval) and hand nothing over.
+  process.stderr.write(`memory: ${snapshots} pause-free snapshots (capture.maxFramesWithLocals 1)\n`);
+  const free = describe(await one(snapshots, 0, true));
+  parts.push('', `### Same, pause-free snapshots (capture.maxFramesWithLocals 1)`, '', table(header, free.rows), '', free.line);
+  summary.push({ bench: 'memory', metric: `heap growth over ${snapshots} pause-free snapshots (MB)`, value: free.heapGrowth, goal: `<= ${GOAL_MB}` });
+  summary.push({ bench: 'memory', metric: `RSS growth over ${snapshots} pause-free snapshots (MB)`, value: free.rssGrowth, goal: `<= ${GOAL_MB}` });
+  summary.push({ bench: 'memory', metric: 'RSS fitted trend over the second half, pause-free (MB)', value: free.rssSecondHalfTrend, goal: `<= ${GOAL_MB}` });
   if (main.rssGrowth > GOAL_MB || main.heapGrowth > GOAL_MB) {
     process.stderr.write(`memory: growth above ${GOAL_MB} MB; comparison run with debuggerResetEvaluations = ${compareReset}\n`);
     const cmp = describe(await one(compareSnapshots, compareReset));

@@ -3,6 +3,7 @@
 // Needs --expose-gc. Prints one JSON line.
 //
 //   node --expose-gc memory-child.mjs <snapshots> <checkpointEvery> [debuggerResetEvaluations]
+// KH_BENCH_PAUSE_FREE=1: capture.maxFramesWithLocals 1, so every snapshot is taken without a pause.
 import { createRequire } from 'node:module';
 import { heartbeatSummary, installProbe, startAgentWithPeer } from '../support/agentHarness.mjs';
 
@@ -17,7 +18,8 @@ const CATCH_UP_MS = 30_000;
 if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
 const unlimited = { snapshotsPerSecond: 1e9, snapshotBurst: 1e9, blockedMsPerSecond: 1e9, defaultMaxHits: 1e9 };
 const rate = resetArg ? { ...unlimited, debuggerResetEvaluations: resetArg } : unlimited;
-const { peer } = await startAgentWithPeer({ rate });
+const pauseFree = process.env.KH_BENCH_PAUSE_FREE === '1';
+const { peer } = await startAgentWithPeer({ rate, ...(pauseFree ? { capture: { maxFramesWithLocals: 1 } } : {}) });
 await installProbe(peer, { id: 'm', kind: 1, location: { path: fn.probePath, line: fn.probeLine } });
 
 const tick = () => new Promise((r) => setImmediate(r));
