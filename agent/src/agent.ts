@@ -121,7 +121,7 @@ export class Agent {
     }
     this.session.connect();
     Object.defineProperty(globalThis, RUNTIME_GLOBAL, {
-      value: Object.freeze({ ...createExpressionRuntime(), gate: this.probes.gate, hit: this.probes.hit, inline: this.probes.inline, reader: this.probes.reader, receive: this.handoff.receive }),
+      value: Object.freeze({ ...createExpressionRuntime(), gate: this.probes.gate, hit: this.probes.hit, inline: this.probes.inline, receive: this.handoff.receive }),
       enumerable: false,
       configurable: true,
       writable: false,

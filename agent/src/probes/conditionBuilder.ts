@@ -7,14 +7,13 @@
  */
 export const RUNTIME_GLOBAL = '__keyhole';
 
-export function buildBreakpointCondition(slot: number, compiledCondition: string | undefined, compiledValues: string | undefined, pauseFree = false): string {
+export function buildBreakpointCondition(slot: number, compiledCondition: string | undefined, compiledValues: string | undefined, inlineReads?: string): string {
   const gate = `${RUNTIME_GLOBAL}.gate(${slot})`;
   const user = compiledCondition ? ` && (${compiledCondition})` : '';
   const hit = `${RUNTIME_GLOBAL}.hit(${slot}, ${compiledValues ?? '[]'})`;
-  // A pause-free snapshot reads its variables right here, through a direct
-  // eval of code planned for this line (capture/inline/readerCode.ts), which
-  // V8 compiles only on a sampled hit; `inline` returns false (no pause), or
-  // true to fall back to a pausing capture when no plan could be made.
-  const inline = pauseFree ? ` && ${RUNTIME_GLOBAL}.inline(${slot}, this, eval(${RUNTIME_GLOBAL}.reader(${slot})))` : '';
+  // A pause-free snapshot reads its variables right here, with the array of
+  // names planned for this line (capture/inline/readerCode.ts), evaluated only
+  // when the gate and the user's condition passed; `inline` returns false: no pause.
+  const inline = inlineReads !== undefined ? ` && ${RUNTIME_GLOBAL}.inline(${slot}, this, ${inlineReads})` : '';
   return `${gate}${user} && ${hit}${inline}`;
 }

@@ -19,8 +19,8 @@ import { ConditionCostMeter } from './conditionCost';
 import { OriginalPositions } from '../capture/originalPositions';
 import { scheduleSerializerWarmUp, type ScheduledWarmUp } from '../capture/serializerWarmUp';
 import type { CapturedFrames } from '../capture/snapshotCapture';
-import { planScopes } from '../capture/inline/scopePlan';
-import { buildReader, codeGenerationAllowed } from '../capture/inline/readerCode';
+import { ScriptScopes, type ScopePlanResult } from '../capture/inline/scopePlan';
+import { buildReader } from '../capture/inline/readerCode';
 import { takeStack } from '../capture/inline/callSiteStack';
 import { captureInline } from '../capture/inline/inlineCapture';
 
@@ -30,8 +30,6 @@ import { captureInline } from '../capture/inline/inlineCapture';
  * 0.2 ms: the high end of what a pass cost under HTTP load here.
  */
 export const CONDITION_COST_FALLBACK_MS = 0.2;
-
-const CODE_GENERATION_REFUSAL = 'captures by pausing (this process disallows code generation from strings)';
 
 export interface TraceIds {
   readonly traceId: string;
@@ -222,9 +220,8 @@ export class ProbeManager {
     const slot = this.slots.length;
     const now = performance.now();
     const logpoint = probe.kind === pb.ProbeKind.LOGPOINT;
-    // Without callers' variables to read, a snapshot needs no pause at all,
-    // unless the process forbids the eval that reads them.
-    const pauseFree = this.wantsPauseFree(probe.kind) && codeGenerationAllowed();
+    // Without callers' variables to read, a snapshot needs no pause at all.
+    const pauseFree = this.wantsPauseFree(probe.kind);
     const rate = this.deps.rate;
     const expiresAtMs = probe.expiresAtMs > 0 ? Math.min(probe.expiresAtMs, auth.notAfterMs) : auth.notAfterMs;
     const record: ProbeRecord = {
@@ -236,9 +233,11 @@ export class ProbeManager {
       maxHits: probe.maxHits || auth.maxHits || rate.defaultMaxHits,
       bucket: logpoint ? new TokenBucket(rate.logpointsPerSecond, rate.logpointBurst, now) : new TokenBucket(rate.snapshotsPerSecond, rate.snapshotBurst, now),
       hitTest,
-      condition: buildBreakpointCondition(slot, compiledCondition, valuesJs, pauseFree),
+      condition: buildBreakpointCondition(slot, compiledCondition, valuesJs),
+      compiledCondition,
       pauseFree,
       inline: undefined,
+      pausingReason: '',
       inlineStartedAt: 0,
       templateSegments: segments,
       templateNames: probe.kind === pb.ProbeKind.LOGPOINT ? placeholderNames(probe.logTemplate) : [],
@@ -281,8 +280,7 @@ export class ProbeManager {
     r.originalPath = res.originalPath;
     r.deployedSha256 = res.deployedSha256;
     if (this.arm(r)) {
-      const pausing = !r.pauseFree ? CODE_GENERATION_REFUSAL : this.inlineRefusal;
-      const notes = [res.note ?? '', this.wantsPauseFree(r.kind) && !r.inline ? pausing : ''].filter(Boolean);
+      const notes = [res.note ?? '', r.pausingReason ? `captures by pausing (${r.pausingReason})` : ''].filter(Boolean);
       this.setState(r, pb.ProbeState.INSTALLED, '', notes.join('; '), []);
       // Snapshot probes only: the first capture on cold code would run into the time budget and come out cut.
       if (r.kind === pb.ProbeKind.SNAPSHOT && !this.warmUp) this.warmUp = scheduleSerializerWarmUp(this.deps.limits, this.deps.redactor());
@@ -293,6 +291,9 @@ export class ProbeManager {
   private arm(r: ProbeRecord): boolean {
     const control = this.deps.debuggerControl;
     control.enable();
+    // A pause-free snapshot's condition carries its reads: planned once, at the first arming.
+    const planning = r.pauseFree && !r.inline ? this.analyseScript(r) : undefined;
+    if (planning) this.planInline(r, planning, r.resolvedLine, r.resolvedColumn);
     // Measured once per condition text, with a gate slot that always declines.
     if (r.conditionCostMs === 0) r.conditionCostMs = this.costMeter.costOf(r.condition.replace(`gate(${r.slot})`, 'gate(-1)'), CONDITION_COST_FALLBACK_MS);
     // Re-arming after a rate or budget disarm recurs with traffic, so it is
@@ -300,40 +301,60 @@ export class ProbeManager {
     // per probe operation, not per request, and are not: charging them would
     // decline the first hits after every install for a whole window.
     const started = performance.now();
-    const bp = control.setBreakpoint(r.resolvedUrl, r.resolvedLine, r.resolvedColumn, r.condition);
+    let bp = control.setBreakpoint(r.resolvedUrl, r.resolvedLine, r.resolvedColumn, r.condition);
     this.budget.spend(performance.now() - started, performance.now());
+    if (bp.ok && planning && r.inline && (bp.actualLine !== r.resolvedLine || bp.actualColumn !== r.resolvedColumn)) {
+      // V8 armed the first breakable position at or after the one asked for: plan there, and re-set if that changes the reads.
+      const before = r.condition;
+      this.planInline(r, planning, bp.actualLine, bp.actualColumn);
+      if (r.condition !== before) {
+        control.removeBreakpoint(bp.breakpointId);
+        bp = control.setBreakpoint(r.resolvedUrl, r.resolvedLine, r.resolvedColumn, r.condition);
+      }
+    }
     if (!bp.ok) {
       this.drop(r, pb.ProbeState.ERROR, bp.code, bp.message);
       return false;
     }
     r.breakpointId = bp.breakpointId;
     r.rearmAt = 0;
-    if (r.pauseFree && !r.inline) this.planInline(r, bp.actualLine, bp.actualColumn);
     return true;
   }
-
-  private inlineRefusal = '';
 
   private wantsPauseFree(kind: pb.ProbeKind): boolean {
     return kind === pb.ProbeKind.SNAPSHOT && this.deps.limits.maxFramesWithLocals <= 1;
   }
 
-  /**
-   * Plans the pause-free read of a snapshot probe's variables at the line V8
-   * actually armed. Until this returns no hit can happen (it runs in the same
-   * synchronous turn as the arming); when no plan can be made, the probe
-   * captures by pausing and its status says why.
-   */
-  private planInline(r: ProbeRecord, line: number, column: number): void {
-    this.inlineRefusal = '';
+  /** The scopes of the script a probe is in, from the source V8 runs; a failure makes the probe pause. */
+  private analyseScript(r: ProbeRecord): ScriptScopes | undefined {
     const script = this.scripts.get(r.resolvedUrl);
     const source = script ? this.deps.debuggerControl.scriptSource(script.record.scriptId) : { ok: false as const, message: 'the script is not loaded' };
-    const plan = source.ok ? planScopes(source.source, line, column, this.moduleScripts.has(script!.record.scriptId), this.deps.limits.maxProperties) : { ok: false as const, reason: source.message };
+    const analysed = source.ok ? ScriptScopes.analyse(source.source, this.moduleScripts.has(script!.record.scriptId)) : { ok: false as const, reason: source.message };
+    if (!analysed.ok) {
+      this.pauseInstead(r, analysed.reason);
+      return undefined;
+    }
+    return analysed.scopes;
+  }
+
+  /** Plans the reads at a position and puts them in the probe's condition. */
+  private planInline(r: ProbeRecord, scopes: ScriptScopes, line: number, column: number): void {
+    const plan: ScopePlanResult = scopes.planAt(line, column, this.deps.limits.maxProperties);
     if (!plan.ok) {
-      this.inlineRefusal = `captures by pausing (${plan.reason})`;
+      this.pauseInstead(r, plan.reason);
       return;
     }
-    r.inline = { scopes: plan.scopes, reader: buildReader(plan.scopes) };
+    const reader = buildReader(plan.scopes);
+    r.inline = { scopes: plan.scopes, reader };
+    r.condition = buildBreakpointCondition(r.slot, r.compiledCondition, undefined, reader.expression);
+  }
+
+  /** The probe captures by pausing from now on, and its status will say why. */
+  private pauseInstead(r: ProbeRecord, reason: string): void {
+    r.pauseFree = false;
+    r.inline = undefined;
+    r.pausingReason = reason;
+    r.condition = buildBreakpointCondition(r.slot, r.compiledCondition, undefined);
   }
 
   private disarm(r: ProbeRecord, rearmInMs: number): void {
@@ -432,6 +453,10 @@ export class ProbeManager {
   readonly gate = (slot: number): boolean => {
     const r = this.slots[slot];
     if (r === undefined || r.breakpointId === undefined) return false;
+    if (r.inlineStartedAt !== 0) {
+      this.soon.run(`inline-failed:${r.probe.id}`, () => this.inlineFailed(r));
+      return false;
+    }
     const now = performance.now();
     this.budget.spend(r.conditionCostMs, now);
     if (++this.evaluations >= this.deps.rate.debuggerResetEvaluations) this.soon.run('reset', () => this.resetDebugger());
@@ -477,9 +502,6 @@ export class ProbeManager {
     return true;
   };
 
-  /** The code a pause-free probe's condition evaluates to read its variables ('0' when it has no plan). */
-  readonly reader = (slot: number): string => this.slots[slot]?.inline?.reader.code ?? '0';
-
   /**
    * Last clause of a pause-free snapshot's condition, after `hit` took the
    * token: builds the snapshot from the values the reader read and the
@@ -489,20 +511,40 @@ export class ProbeManager {
   readonly inline = (slot: number, self: unknown, values: unknown): boolean => {
     const r = this.slots[slot];
     if (r === undefined || r.breakpointId === undefined) return false;
+    const startedAt = r.inlineStartedAt;
+    r.inlineStartedAt = 0;
     const plan = r.inline;
     if (!plan) return true;
     const limits = this.deps.limits;
     try {
       const captured = captureInline({ scopes: plan.scopes, reader: plan.reader, values, self, stack: takeStack(this.inline, limits.maxFrames), limits, redactor: this.deps.redactor() });
-      const blockedMs = performance.now() - r.inlineStartedAt;
+      const blockedMs = performance.now() - startedAt;
       this.budget.spend(blockedMs, performance.now());
-      this.deliverSnapshots([{ record: r, startedAt: r.inlineStartedAt, trace: this.deps.traceIds() }], captured, blockedMs, captured.frames.length);
+      this.deliverSnapshots([{ record: r, startedAt, trace: this.deps.traceIds() }], captured, blockedMs, captured.frames.length);
     } catch (err) {
       // V8 would swallow it as a failed condition; report it instead, and never pause for it.
       this.deps.onError('KH_AGENT_INTERNAL', `pause-free capture failed: ${err instanceof Error ? err.message : String(err)}`);
     }
     return false;
   };
+
+  /**
+   * A pause-free hit took its token but its reads never reached `inline`:
+   * the condition threw, so the plan named a variable V8 does not have there.
+   * The probe pauses from now on, and says so.
+   */
+  private inlineFailed(r: ProbeRecord): void {
+    if (this.byId.get(r.probe.id) !== r || !r.inline || r.inlineStartedAt === 0) return;
+    r.inlineStartedAt = 0;
+    this.pauseInstead(r, 'reading its variables without a pause failed at this line');
+    r.conditionCostMs = 0; // a new condition text, measured again
+    if (r.breakpointId) {
+      this.deps.debuggerControl.removeBreakpoint(r.breakpointId);
+      r.breakpointId = undefined;
+      if (!this.arm(r)) return;
+    }
+    this.setState(r, r.state, r.code, `captures by pausing (${r.pausingReason})`, r.candidates);
+  }
 
   private expire(r: ProbeRecord): void {
     const wall = Date.now();

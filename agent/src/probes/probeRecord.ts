@@ -21,16 +21,23 @@ export interface ProbeRecord {
   readonly maxHits: number;
   readonly bucket: TokenBucket;
   readonly hitTest: ((hitCount: number) => boolean) | undefined;
-  /** The full V8 condition, built once when the probe is set. */
-  readonly condition: string;
+  /**
+   * The full V8 condition, built when the probe is set; a pause-free
+   * snapshot's is rebuilt once, with its reads, when it is first armed.
+   */
+  condition: string;
+  /** The user's condition as compiled, kept to rebuild `condition`. */
+  readonly compiledCondition: string | undefined;
   /**
    * Snapshot probes whose limits need no caller's variables capture without
-   * pausing: true from the start; `inline` holds the plan once armed, and
-   * stays undefined when none could be made (the probe then pauses).
+   * pausing: true until a plan cannot be made or fails, then they pause.
    */
-  readonly pauseFree: boolean;
+  pauseFree: boolean;
+  /** The plan, once the probe was first armed; undefined while it pauses. */
   inline: InlinePlan | undefined;
-  /** performance.now() when the pending pause-free hit took its token. */
+  /** Why the probe pauses although its limits would let it capture without; '' when it does not. */
+  pausingReason: string;
+  /** performance.now() when a pause-free hit took its token; 0 once `inline` ran for it. */
   inlineStartedAt: number;
   readonly templateSegments: readonly string[];
   /** The name each template placeholder reads, for masking by name; parsed once when the probe is set. */

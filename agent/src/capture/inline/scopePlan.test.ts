@@ -1,46 +1,58 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pb } from '@keyhole/protocol';
-import { MAX_SCOPE_ANALYSIS_CHARS, offsetOf, planScopes } from './scopePlan';
+import { MAX_SCOPE_ANALYSIS_CHARS, offsetOf, planScopes, ScriptScopes } from './scopePlan';
 
 const lineOf = (src: string, marker: string) => src.split('\n').findIndex((l) => l.includes(marker)) + 1;
 const summary = (src: string, marker: string, module = false, max = 20) => {
   const r = planScopes(src, lineOf(src, marker), 1, module, max);
   assert.ok(r.ok, r.ok ? '' : r.reason);
-  return r.scopes.map((s) => `${pb.ScopeKind[s.kind]}${s.name ? `(${s.name})` : ''}${s.outer ? '^' : ''}: ${s.bindings.map((b) => b.name + (b.uninitialized ? '!' : '')).join(' ')}${s.total > s.bindings.length ? ` (+${s.total - s.bindings.length})` : ''}`);
+  return r.scopes.map((s) => `${pb.ScopeKind[s.kind]}${s.name ? `(${s.name})` : ''}: ${s.bindings.map((b) => b.name + (b.uninitialized ? '!' : '')).join(' ')}${s.total > s.bindings.length ? ` (+${s.total - s.bindings.length})` : ''}`);
 };
 
-test('CommonJS: block, local, closure and the module wrapper, innermost first; lets declared later are uninitialized', () => {
+test("CommonJS: the probe function's block and local scopes whole; of outer functions only what a closure uses", () => {
   const src = [
     "const dep = require('x');",
-    'function outer(a) {',
+    'const unusedByAnyFunction = 1;',
+    'function outer(a, notUsedInside) {',
     '  var hoisted = 1;',
     '  return function inner(b) {',
     '    for (let i = 0; i < 1; i++) {',
     '      const inLoop = i;',
-    '      use(b); // HERE',
+    '      use(b, a, hoisted, dep); // HERE',
     '      let afterInLoop = 2;',
     '    }',
     '    const after = 3;',
     '  };',
     '}',
   ].join('\n');
-  assert.deepEqual(summary(src, 'HERE'), ['BLOCK: inLoop afterInLoop!', 'BLOCK: i', 'LOCAL(inner): b after!', 'CLOSURE(outer)^: a hoisted', 'CLOSURE^: dep outer']);
+  assert.deepEqual(summary(src, 'HERE'), ['BLOCK: inLoop afterInLoop!', 'BLOCK: i', 'LOCAL(inner): b after!', 'CLOSURE(outer): a hoisted', 'CLOSURE: dep']);
 });
 
-test('an ES module: top-level names are the module scope; imports are bindings too', () => {
-  const src = ["import { a } from 'a';", 'export const b = 1;', 'export function f(x) {', '  return x; // HERE', '}'].join('\n');
-  assert.deepEqual(summary(src, 'HERE', true), ['LOCAL(f): x', 'MODULE^: a b f']);
+test('an ES module: top-level names a function uses are the module scope; imports are bindings too', () => {
+  const src = ["import { a } from 'a';", 'export const b = 1;', 'const c = 2;', 'export function f(x) {', '  return x + a + b; // HERE', '}'].join('\n');
+  assert.deepEqual(summary(src, 'HERE', true), ['LOCAL(f): x', 'MODULE: a b']);
 });
 
 test('a catch binding is its own scope; arrow functions and class methods are functions', () => {
-  const src = ['class C {', '  m(p) {', '    const g = (q) => {', '      try { q(); } catch (err) {', '        log(err); // HERE', '      }', '    };', '  }', '}'].join('\n');
-  assert.deepEqual(summary(src, 'HERE'), ['CATCH: err', 'LOCAL: q', 'CLOSURE^: p g', 'CLOSURE^: C']);
+  const src = ['class C {', '  m(p) {', '    const g = (q) => {', '      try { q(p); } catch (err) {', '        log(err, C); // HERE', '      }', '    };', '  }', '}'].join('\n');
+  // Inside the class, C is the class scope's own binding (not planned); the outer C no closure uses.
+  assert.deepEqual(summary(src, 'HERE'), ['CATCH: err', 'LOCAL: q', 'CLOSURE: p']);
 });
 
 test('bindings beyond the limit are counted, not planned', () => {
   const src = ['function f() {', '  let a = 1, b = 2, c = 3, d = 4;', '  use(a); // HERE', '}'].join('\n');
-  assert.deepEqual(summary(src, 'HERE', false, 2), ['LOCAL(f): a b (+2)', 'CLOSURE^: f']);
+  assert.deepEqual(summary(src, 'HERE', false, 2), ['LOCAL(f): a b (+2)']);
+});
+
+test('one analysis serves several positions', () => {
+  const src = ['function f(a) {', '  const x = a; // ONE', '  return function g(b) {', '    return b + x; // TWO', '  };', '}'].join('\n');
+  const analysed = ScriptScopes.analyse(src, false);
+  assert.ok(analysed.ok);
+  const one = analysed.scopes.planAt(lineOf(src, 'ONE'), 1, 20);
+  const two = analysed.scopes.planAt(lineOf(src, 'TWO'), 1, 20);
+  assert.deepEqual(one.ok && one.scopes.map((s) => s.bindings.map((b) => b.name)), [['a', 'x']]);
+  assert.deepEqual(two.ok && two.scopes.map((s) => s.bindings.map((b) => b.name)), [['b'], ['x']]);
 });
 
 test('a script that does not parse, a line past the end, or a script too large to analyse is refused with a reason', () => {

@@ -6,7 +6,7 @@
  * plan is made once per probe, never per hit.
  */
 import { parse, type Options } from 'acorn';
-import { analyze, type Scope, type Variable } from 'eslint-scope';
+import { analyze, type Scope, type ScopeManager, type Variable } from 'eslint-scope';
 import type * as ESTree from 'estree';
 import { pb } from '@keyhole/protocol';
 
@@ -35,12 +35,6 @@ export interface PlannedScope {
   readonly bindings: readonly PlannedBinding[];
   /** How many bindings the scope has in all (more than `bindings.length` when cut). */
   readonly total: number;
-  /**
-   * The scope belongs to an enclosing function or the module, whose
-   * variables V8 may have optimised away (then a read falls through to the
-   * global object). The probe's own function's variables are always there.
-   */
-  readonly outer: boolean;
 }
 
 export type ScopePlanResult = { ok: true; scopes: PlannedScope[] } | { ok: false; reason: string };
@@ -50,58 +44,84 @@ const PARSE_OPTIONS: Options = {
   allowHashBang: true,
   allowReturnOutsideFunction: true,
   allowAwaitOutsideFunction: true,
-  allowImportExportEverywhere: false,
   ranges: true,
 };
 
-/** Names V8 does not list as variables of a frame, or that debug-evaluate reads differently. */
+/** Names V8 does not list as variables of a frame, or that cannot be read as plain identifiers. */
 const NOT_READ = new Set(['arguments', 'eval']);
 
 const FUNCTION_LIKE = new Set(['function', 'class-field-initializer', 'class-static-block']);
 const BLOCK_LIKE = new Set(['block', 'for', 'switch']);
 
-/**
- * The scopes (innermost first, the global scope left out) visible at a
- * 1-based line and column of `source`. `module` says how V8 compiled it: an
- * ES module, or a CommonJS/script body (Node wraps CommonJS in a function,
- * so its top-level names form a function scope).
- */
-export function planScopes(source: string, line1: number, column1: number, module: boolean, maxBindings: number): ScopePlanResult {
-  if (source.length > MAX_SCOPE_ANALYSIS_CHARS) return { ok: false, reason: `the script is ${source.length} characters, more than the ${MAX_SCOPE_ANALYSIS_CHARS} analysed for a pause-free capture` };
-  const offset = offsetOf(source, line1, column1);
-  if (offset === undefined) return { ok: false, reason: `line ${line1} is not in the script` };
-  let program: ESTree.Program;
-  try {
-    program = parse(source, { ...PARSE_OPTIONS, sourceType: module ? 'module' : 'script' }) as unknown as ESTree.Program;
-  } catch (err) {
-    return { ok: false, reason: `the script could not be parsed: ${err instanceof Error ? err.message : String(err)}` };
+/** One script's scopes, analysed once; plans for positions in it are cheap. */
+export class ScriptScopes {
+  private constructor(
+    private readonly source: string,
+    private readonly manager: ScopeManager,
+  ) {}
+
+  /**
+   * Parses and analyses a script. `module` says how V8 compiled it: an ES
+   * module, or a CommonJS/script body (Node wraps CommonJS in a function, so
+   * its top-level names form a function scope).
+   */
+  static analyse(source: string, module: boolean): { ok: true; scopes: ScriptScopes } | { ok: false; reason: string } {
+    if (source.length > MAX_SCOPE_ANALYSIS_CHARS) return { ok: false, reason: `the script is ${source.length} characters, more than the ${MAX_SCOPE_ANALYSIS_CHARS} analysed for a pause-free capture` };
+    try {
+      const program = parse(source, { ...PARSE_OPTIONS, sourceType: module ? 'module' : 'script' }) as unknown as ESTree.Program;
+      return { ok: true, scopes: new ScriptScopes(source, analyze(program, { ecmaVersion: 2022, sourceType: module ? 'module' : 'commonjs' })) };
+    } catch (err) {
+      return { ok: false, reason: `the script could not be parsed: ${err instanceof Error ? err.message : String(err)}` };
+    }
   }
-  const manager = analyze(program, { ecmaVersion: 2022, sourceType: module ? 'module' : 'commonjs' });
-  const innermost = innermostScopeAt(manager.scopes, offset);
-  if (!innermost) return { ok: true, scopes: [] };
-  const scopes: PlannedScope[] = [];
-  let inProbeFunction = true;
-  let seenFunction = false;
-  for (let s: Scope | null = innermost; s && s.type !== 'global'; s = s.upper) {
-    const kind = kindOf(s, seenFunction);
-    if (kind !== undefined) {
-      const variables = s.variables.filter((v) => !NOT_READ.has(v.name) && v.defs.length > 0);
-      if (variables.length) {
-        scopes.push({
-          kind,
-          name: kind === pb.ScopeKind.LOCAL || kind === pb.ScopeKind.CLOSURE ? functionName(s) : '',
-          bindings: variables.slice(0, maxBindings).map((v) => ({ name: v.name, uninitialized: inProbeFunction && declaredLaterLexically(v, offset) })),
-          total: variables.length,
-          outer: !inProbeFunction,
-        });
+
+  /**
+   * The scopes visible at a 1-based line and column, innermost first, the
+   * global scope left out, as V8 keeps them: every variable of the probe's
+   * own function, and of the enclosing functions only those some inner
+   * function refers to. V8 allocates the others on its stack and drops them
+   * when their function returns to its closures: a read would fall through
+   * to a global, and a pause would not show them either.
+   */
+  planAt(line1: number, column1: number, maxBindings: number): ScopePlanResult {
+    const offset = offsetOf(this.source, line1, column1);
+    if (offset === undefined) return { ok: false, reason: `line ${line1} is not in the script` };
+    const innermost = innermostScopeAt(this.manager.scopes, offset);
+    const scopes: PlannedScope[] = [];
+    let inProbeFunction = true;
+    let seenFunction = false;
+    for (let s: Scope | null = innermost ?? null; s && s.type !== 'global'; s = s.upper) {
+      const kind = kindOf(s, seenFunction);
+      if (kind !== undefined) {
+        const variables = s.variables.filter((v) => !NOT_READ.has(v.name) && v.defs.length > 0 && (inProbeFunction || keptForClosures(v)));
+        if (variables.length) {
+          scopes.push({
+            kind,
+            name: kind === pb.ScopeKind.LOCAL || kind === pb.ScopeKind.CLOSURE ? functionName(s) : '',
+            bindings: variables.slice(0, maxBindings).map((v) => ({ name: v.name, uninitialized: inProbeFunction && declaredLaterLexically(v, offset) })),
+            total: variables.length,
+          });
+        }
+      }
+      if (FUNCTION_LIKE.has(s.type) || s.type === 'module') {
+        seenFunction = true;
+        inProbeFunction = false;
       }
     }
-    if (FUNCTION_LIKE.has(s.type) || s.type === 'module') {
-      seenFunction = true;
-      inProbeFunction = false;
-    }
+    return { ok: true, scopes };
   }
-  return { ok: true, scopes };
+}
+
+/** The plan at one position of a script: analyse and plan in one step. */
+export function planScopes(source: string, line1: number, column1: number, module: boolean, maxBindings: number): ScopePlanResult {
+  const analysed = ScriptScopes.analyse(source, module);
+  return analysed.ok ? analysed.scopes.planAt(line1, column1, maxBindings) : analysed;
+}
+
+/** Whether V8 keeps the variable in a context: some function other than its own refers to it. */
+function keptForClosures(v: Variable): boolean {
+  const own = v.scope.variableScope;
+  return v.references.some((ref) => ref.from.variableScope !== own);
 }
 
 function kindOf(s: Scope, seenFunction: boolean): pb.ScopeKind | undefined {
