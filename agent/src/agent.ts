@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { currentVersion, pb } from '@keyhole/protocol';
 import type { ResolvedAgentConfig } from './config';
 import { ScopeHandoff } from './capture/scopeHandoff';
+import { UNINITIALIZED_VALUE } from './capture/serializerProperties';
 import { createExpressionRuntime } from './expressions';
 import { GrantBook } from './grants/grantBook';
 import type { TrustPolicy } from './grants/trustFile';
@@ -121,7 +122,7 @@ export class Agent {
     }
     this.session.connect();
     Object.defineProperty(globalThis, RUNTIME_GLOBAL, {
-      value: Object.freeze({ ...createExpressionRuntime(), gate: this.probes.gate, hit: this.probes.hit, inline: this.probes.inline, receive: this.handoff.receive }),
+      value: Object.freeze({ ...createExpressionRuntime(), gate: this.probes.gate, hit: this.probes.hit, inline: this.probes.inline, uninitialized: UNINITIALIZED_VALUE, receive: this.handoff.receive }),
       enumerable: false,
       configurable: true,
       writable: false,

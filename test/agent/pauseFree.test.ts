@@ -152,3 +152,21 @@ test('in an ES module the top-level bindings functions use are a module scope', 
     await svc.stop();
   }
 });
+
+test('an enclosing let still in its temporal dead zone shows <uninitialized>, still without a pause', async () => {
+  const { svc, conn } = await connect(PAUSE_FREE);
+  try {
+    const line = lineOf(join(agentFixtures, FIXTURE), 'late');
+    conn.send(setProbe('p-late', `fixtures/${FIXTURE}`, line));
+    await conn.status('p-late', pb.ProbeState.INSTALLED);
+    assert.equal(await svc.call<number>('late', 21), 42);
+    const snap = await nextSnapshot(conn, 'p-late');
+    const closure = snap.frames[0]!.scopes.find((s) => s.kind === pb.ScopeKind.CLOSURE && s.name === 'withLateConfig');
+    assert.deepEqual(scopeText(closure), { id: '21', config: '<uninitialized>' });
+    const beat = await conn.next((m) => m.body === 'heartbeat' && Number(m.heartbeat!.stats!.snapshotsCaptured) >= 1, 20_000, 'a heartbeat after the snapshot');
+    assert.equal(Number(beat.heartbeat!.stats!.pauses), 0);
+    assert.doesNotMatch(conn.statuses('p-late').map((s) => s.message).join(' '), /captures by pausing/);
+  } finally {
+    await svc.stop();
+  }
+});

@@ -11,7 +11,7 @@ import { compileCondition, compileTemplate, parseHitCondition } from '../express
 import { ScriptIndex, resolveProbeLocation, mapGeneratedToOriginal } from '../location';
 import { DROPPED_TEXT, type Redactor } from '../redact/redactor';
 import { Soon } from '../util/soon';
-import { buildBreakpointCondition } from './conditionBuilder';
+import { buildBreakpointCondition, RUNTIME_GLOBAL } from './conditionBuilder';
 import type { ProbeRecord } from './probeRecord';
 import { formatLogMessage, placeholderNames } from './logFormat';
 import { PendingScriptWatch } from './pendingScriptWatch';
@@ -344,7 +344,7 @@ export class ProbeManager {
       this.pauseInstead(r, plan.reason);
       return;
     }
-    const reader = buildReader(plan.scopes);
+    const reader = buildReader(plan.scopes, `${RUNTIME_GLOBAL}.uninitialized`);
     r.inline = { scopes: plan.scopes, reader };
     r.condition = buildBreakpointCondition(r.slot, r.compiledCondition, undefined, reader.expression);
   }

@@ -25,6 +25,14 @@ export interface PlannedBinding {
    * such a binding as `undefined`, so it is marked, not read.
    */
   readonly uninitialized: boolean;
+  /**
+   * A let, const or class that V8 keeps in a context (an enclosing
+   * function's, or the probe function's when a closure uses it): it may
+   * still be in its temporal dead zone when the probe runs (a closure called
+   * before the declaration, a switch case), and reading a context slot in
+   * that state throws. Such reads are guarded.
+   */
+  readonly mayBeUninitialized: boolean;
 }
 
 export interface PlannedScope {
@@ -98,7 +106,11 @@ export class ScriptScopes {
           scopes.push({
             kind,
             name: kind === pb.ScopeKind.LOCAL || kind === pb.ScopeKind.CLOSURE ? functionName(s) : '',
-            bindings: variables.slice(0, maxBindings).map((v) => ({ name: v.name, uninitialized: inProbeFunction && declaredLaterLexically(v, offset) })),
+            bindings: variables.slice(0, maxBindings).map((v) => ({
+              name: v.name,
+              uninitialized: inProbeFunction && declaredLaterLexically(v, offset),
+              mayBeUninitialized: isLexical(v) && (!inProbeFunction || keptForClosures(v)),
+            })),
             total: variables.length,
           });
         }
@@ -143,9 +155,13 @@ function functionName(s: Scope): string {
 /** A let/const/class whose declaration starts after the probe: in its temporal dead zone when the probe runs. */
 function declaredLaterLexically(v: Variable, offset: number): boolean {
   const def = v.defs[0];
-  if (!def) return false;
-  const lexical = def.type === 'ClassName' || (def.type === 'Variable' && def.parent?.kind !== 'var');
-  return lexical && startOf(def.name) > offset;
+  return def !== undefined && isLexical(v) && startOf(def.name) > offset;
+}
+
+/** let, const, using or class: bindings with a temporal dead zone. */
+function isLexical(v: Variable): boolean {
+  const def = v.defs[0];
+  return def !== undefined && (def.type === 'ClassName' || (def.type === 'Variable' && def.parent?.kind !== 'var'));
 }
 
 /** The deepest scope whose code contains the offset (ties go to the inner one, which comes later in eslint-scope's list). */
