@@ -18,14 +18,16 @@ const { quick, rounds: roundsArg } = benchArgs();
 const rounds = roundsArg ?? (quick ? 2 : 4);
 const http = quick ? { warmupMs: 500, durationMs: 1500 } : { warmupMs: 1000, durationMs: 3000 };
 /** Paired phases in one process: odd count (idle, armed, idle, ... idle). */
-const paired = quick ? { warmupMs: 500, phases: 5, phaseMs: 700, variants: ['snapshot-never'] } : { warmupMs: 1000, phases: 9, phaseMs: 1000, variants: ['snapshot-elsewhere', 'logpoint-never', 'snapshot-never'] };
+const paired = quick ? { warmupMs: 500, phases: 5, phaseMs: 700, variants: ['snapshot-never'] } : { warmupMs: 1000, phases: 9, phaseMs: 1000, variants: ['snapshot-elsewhere', 'logpoint-never', 'snapshot-never', 'snapshot-never-top'] };
 /** No goal is set for this case in the brief; 0.99 is shown as the yardstick of the rate-limited case. */
 const GOAL = 0.99;
 /** The agent's charge per condition evaluation (CONDITION_COST_ESTIMATE_MS in agent/src/probes/probeManager.ts). */
 const CHARGE_US = 50;
 
-const variants = [{ name: 'base' }, { name: 'snapshot-elsewhere' }, { name: 'logpoint-never' }, { name: 'snapshot-never' }];
-const PROBED = ['snapshot-elsewhere', 'logpoint-never', 'snapshot-never'];
+// snapshot-never-top: the same probe with capture.maxFramesWithLocals 1, whose
+// condition also carries the pause-free variable reads (compiled on every pass).
+const variants = [{ name: 'base' }, { name: 'snapshot-elsewhere' }, { name: 'logpoint-never' }, { name: 'snapshot-never' }, { name: 'snapshot-never-top' }];
+const PROBED = ['snapshot-elsewhere', 'logpoint-never', 'snapshot-never', 'snapshot-never-top'];
 
 export async function runUnsampled() {
   const res = await runRounds({ rounds, variants, label: 'unsampled: ', run: (v) => measureHttp(v.name, http) });

@@ -14,6 +14,7 @@
 //   snapshot-elsewhere  snapshot probe armed on a line no request runs (the debugger is on, nothing is evaluated)
 //   snapshot-limited    snapshot probe on the handler line, no condition, default rate (1/s, burst 5)
 //   snapshot-limited-top  the same with capture.maxFramesWithLocals 1: captured without a pause
+//   snapshot-never-top  snapshot-never with capture.maxFramesWithLocals 1 (its condition carries the variable reads)
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { heartbeatSummary, installProbe, startAgentWithPeer } from '../support/agentHarness.mjs';
@@ -29,9 +30,10 @@ const PROBES = {
   'snapshot-elsewhere': { id: 'se', kind: 1, location: { path: handler.probePath, line: handler.elsewhereLine } },
   'snapshot-limited': { id: 'sl', kind: 1, location },
   'snapshot-limited-top': { id: 'sl', kind: 1, location },
+  'snapshot-never-top': { id: 'sn', kind: 1, location, condition: NEVER },
 };
 /** Variants whose agent captures only the probe frame's variables (pause-free). */
-const PAUSE_FREE = new Set(['snapshot-limited-top']);
+const PAUSE_FREE = new Set(['snapshot-limited-top', 'snapshot-never-top']);
 /** Variants whose probe is set per phase by {alternate}, not at start-up. */
 const alternating = process.argv[3] === 'alternate';
 if (!['base', 'idle', ...Object.keys(PROBES)].includes(variant)) throw new Error(`unknown variant ${variant}`);
