@@ -42,13 +42,17 @@ async function bundleWithEsbuild(outDir: string, sourcemap: 'linked' | 'external
   return outfile;
 }
 
-async function probeTheTotal(main: string, label: string): Promise<void> {
-  const { svc, conn } = await h.connect(main, { start: ROOMY_BUDGETS, env: h.env({ KEYHOLE_FIXTURE_SERVE: join(agentFixtures, 'serve.js') }) });
+/** Capture limits of a pause-free snapshot: only the probe frame's variables. */
+const PAUSE_FREE = { ...ROOMY_BUDGETS, capture: { ...ROOMY_BUDGETS.capture, maxFramesWithLocals: 1 } };
+
+async function probeTheTotal(main: string, label: string, start: object = ROOMY_BUDGETS): Promise<void> {
+  const { svc, conn } = await h.connect(main, { start, env: h.env({ KEYHOLE_FIXTURE_SERVE: join(agentFixtures, 'serve.js') }) });
   try {
     conn.send(setProbe(`p-${label}`, 'src/orders.ts', tsLine));
     // Every module is loaded before the service says it is ready: the first status is the verdict.
     const installed = (await conn.next((m) => m.body === 'probeStatus' && m.probeStatus!.probeId === `p-${label}`, 20_000, 'a probe status')).probeStatus!;
     assert.equal(pb.ProbeState[installed.state], 'INSTALLED', installed.message);
+    assert.doesNotMatch(installed.message, /captures by pausing/);
     assert.match(installed.resolvedUrl, /main\.js$|orders\.js$/);
     assert.equal(await svc.call('total', 3), 27);
     const snap = await nextSnapshot(conn, `p-${label}`);
@@ -94,4 +98,8 @@ test('an esbuild bundle with an inline source map', async () => {
 // sibling-map sweep on a lookup miss.
 test('an esbuild bundle with an external map file and no sourceMappingURL comment', async () => {
   await probeTheTotal(await bundleWithEsbuild(join(h.dir, 'esbuild-external'), 'external'), 'esb-ext');
+});
+
+test('a pause-free snapshot in an esbuild bundle: planned on the generated code, mapped back to the .ts line', async () => {
+  await probeTheTotal(await bundleWithEsbuild(join(h.dir, 'esbuild-pause-free'), 'linked'), 'esb-free', PAUSE_FREE);
 });
