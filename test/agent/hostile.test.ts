@@ -16,8 +16,12 @@ after(async () => {
   await h.close();
 });
 
-test('a snapshot of getters, proxies, coercion hooks, a cycle and a 100 MB string runs no host code', async () => {
-  const { svc, conn } = await h.connect('hostile-service.js', { start: ROOMY_BUDGETS });
+/** Capture limits of a pause-free snapshot: the condition itself reads the variables. */
+const PAUSE_FREE = { ...ROOMY_BUDGETS, capture: { ...ROOMY_BUDGETS.capture, maxFramesWithLocals: 1 } };
+
+for (const [mode, start] of [['pausing', ROOMY_BUDGETS], ['pause-free', PAUSE_FREE]] as const) {
+test(`a snapshot (${mode}) of getters, proxies, coercion hooks, a cycle and a 100 MB string runs no host code`, async () => {
+  const { svc, conn } = await h.connect('hostile-service.js', { start });
   try {
     const line = lineOf(join(agentFixtures, 'hostile-service.js'), 'hostile');
     conn.send(setProbe('p-hostile', 'fixtures/hostile-service.js', line));
@@ -74,6 +78,7 @@ test('a snapshot of getters, proxies, coercion hooks, a cycle and a 100 MB strin
     await h.stopAll();
   }
 });
+}
 
 test('conditions and logpoint templates that touch getters, proxies and coercion hooks run no host code either', async () => {
   const { svc, conn } = await h.connect('hostile-service.js', { start: ROOMY_BUDGETS });
