@@ -21,8 +21,8 @@
 //   node bench/idle-instructions.mjs [--quick] [--only=sync|async|throw|eval|http]
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { runChildJson } from './support/child.mjs';
-import { HTTP_CONCURRENCY } from './support/httpBench.mjs';
+import { countHttpServer, HTTP_SLOPE_REQUESTS } from './support/instrHttp.mjs';
+import { instructionSlope, relSpread } from './support/instrSlope.mjs';
 import { benchArgs } from './support/rounds.mjs';
 import { fmt, median, spread, table, verdict } from './support/stats.mjs';
 import { countInstructions, NODE_ARGS, VALGRIND_ARGS, valgrindVersion } from './support/valgrind.mjs';
@@ -41,45 +41,12 @@ const REPEATS = quick ? 1 : 2;
  * heartbeats and sweeps. --quick halves the window.
  */
 const LOOP_OPS = { sync: [20_000, 80_000], async: [50_000, 200_000], throw: [5_000, 22_000], eval: [20_000, 85_000] };
-/**
- * [N1, N2] requests for the HTTP server. N1 past warm-up: node's HTTP stack
- * keeps TurboFan busy for the first few thousand requests (between 1,000 and
- * 3,000 requests two thirds of the instructions are the optimizing compiler;
- * from 5,000 on under a tenth), and a window inside warm-up measures JIT
- * timing, not the agent.
- */
-const HTTP_REQUESTS = [5_000, 9_000];
 const window = ([n1, n2]) => (quick ? [n1, n1 + Math.round((n2 - n1) / 2)] : [n1, n2]);
 
 const loopRun = (workload, variant) => (n) => countInstructions(join(workloads, 'instr-loop-child.mjs'), [workload, variant, n]);
 
 /** One HTTP server process under valgrind serving exactly `n` requests from a native load generator. */
-const httpRun = (variant) => async (n) => {
-  let load;
-  const counted = countInstructions(join(workloads, 'instr-http-server.mjs'), [variant], {
-    stdin: 'pipe',
-    onLine: (m, child) => {
-      if (m.port === undefined) return;
-      load = runChildJson(join(workloads, 'http-load-count.mjs'), [m.port, n, HTTP_CONCURRENCY], { timeoutMs: 300_000 }).finally(() => child.stdin.end());
-    },
-  });
-  const r = await counted;
-  const l = await load;
-  if (l.errors || r.result.served !== n) throw new Error(`http ${variant}: served ${r.result.served} of ${n}, ${l.errors} load errors`);
-  return r;
-};
-
-/** Slope between two processes: instructions per unit of work, and the agent's heartbeats and wall seconds inside the window. */
-async function slope(run, [n1, n2], label) {
-  const a = await run(n1);
-  const b = await run(n2);
-  const perOp = (b.instructions - a.instructions) / (n2 - n1);
-  process.stderr.write(`idle-instructions: ${label}: ${fmt(a.instructions / 1e6)} M @ ${n1}, ${fmt(b.instructions / 1e6)} M @ ${n2} -> ${perOp.toFixed(1)}/op (${fmt(a.seconds)} + ${fmt(b.seconds)} s)\n`);
-  return { perOp, heartbeats: b.result.heartbeats - a.result.heartbeats, seconds: b.result.workSeconds - a.result.workSeconds };
-}
-
-/** Relative spread of repeated slopes, (max - min) / median, in percent. */
-const relSpread = (xs) => (xs.length > 1 ? `${(((Math.max(...xs) - Math.min(...xs)) / median(xs)) * 100).toFixed(3)} %` : '-');
+const httpRun = (variant) => (n) => countHttpServer(variant, [n]);
 
 export async function runIdleInstructions() {
   const version = valgrindVersion();
@@ -89,7 +56,7 @@ export async function runIdleInstructions() {
   }
   const cases = [
     ...Object.entries(LOOP_OPS).map(([w, ns]) => ({ name: `${w} loop`, unit: 'instr/op', ns: window(ns), base: loopRun(w, 'base'), agent: loopRun(w, 'agent') })),
-    { name: 'http server', unit: 'instr/req', ns: window(HTTP_REQUESTS), base: httpRun('base'), agent: httpRun('agent') },
+    { name: 'http server', unit: 'instr/req', ns: window(HTTP_SLOPE_REQUESTS), base: httpRun('base'), agent: httpRun('agent') },
   ];
   const t0 = performance.now();
   const selected = only ? cases.filter((c) => c.name.includes(only)) : cases;
@@ -100,8 +67,8 @@ export async function runIdleInstructions() {
     const agent = [];
     // One valgrind at a time: the machine has two cores and the HTTP load generator needs one.
     for (let k = 0; k < REPEATS; k++) {
-      base.push(await slope(c.base, c.ns, `${c.name} base #${k + 1}`));
-      agent.push(await slope(c.agent, c.ns, `${c.name} agent #${k + 1}`));
+      base.push(await instructionSlope(c.base, c.ns, `idle-instructions: ${c.name} base #${k + 1}`));
+      agent.push(await instructionSlope(c.agent, c.ns, `idle-instructions: ${c.name} agent #${k + 1}`));
     }
     const b = base.map((s) => s.perOp);
     const a = agent.map((s) => s.perOp);
