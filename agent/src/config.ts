@@ -12,6 +12,18 @@ export interface RateSettings {
   readonly logpointsPerSecond: number;
   /** Logpoint bucket size, per probe. Default 100. */
   readonly logpointBurst: number;
+  /**
+   * Tokens a snapshot probe that ran out waits for before it is re-armed
+   * (capped at the burst). Every arm/disarm cycle makes V8 deoptimize the
+   * probed function and optimize it again (about 20 M instructions of
+   * compiler work, several ms of CPU: bench/rate-limited-instructions.mjs),
+   * so on a line hit all the time, fewer armings that each take several
+   * snapshots cost less than one arming per token, at the same average
+   * rate. Default 3.
+   */
+  readonly snapshotRearmTokens: number;
+  /** The same for logpoints, whose tokens refill every 10 ms at the default rate. Default 50. */
+  readonly logpointRearmTokens: number;
   /** Hits after which a probe completes when neither probe nor grant says. Default 1000. */
   readonly defaultMaxHits: number;
   /**
@@ -72,6 +84,8 @@ export const DEFAULT_RATE: RateSettings = Object.freeze({
   snapshotBurst: 5,
   logpointsPerSecond: 100,
   logpointBurst: 100,
+  snapshotRearmTokens: 3,
+  logpointRearmTokens: 50,
   defaultMaxHits: 1000,
   blockedMsPerSecond: 10,
   debuggerResetEvaluations: 20_000,

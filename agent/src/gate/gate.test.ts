@@ -17,6 +17,15 @@ test('a token bucket allows its burst, then its rate', () => {
   assert.equal(b.take(1_000_000), false);
 });
 
+test('msUntilTokens waits for a batch of tokens, capped at the burst', () => {
+  const b = new TokenBucket(1, 5, 0);
+  for (let i = 0; i < 5; i++) b.take(0);
+  assert.equal(b.msUntilTokens(3, 0), 3000);
+  assert.equal(b.msUntilTokens(3, 1000), 2000);
+  assert.equal(b.msUntilTokens(9, 1000), 4000, 'never more than the burst');
+  assert.equal(b.msUntilTokens(3, 3000), 0);
+});
+
 test('has() does not take', () => {
   const b = new TokenBucket(100, 1, 0);
   assert.ok(b.has(0));

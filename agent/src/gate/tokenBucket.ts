@@ -38,7 +38,13 @@ export class TokenBucket {
 
   /** Milliseconds until a whole token is available (0 if one is). */
   msUntilToken(now: number): number {
+    return this.msUntilTokens(1, now);
+  }
+
+  /** Milliseconds until `count` whole tokens are available (capped at the burst; 0 if they are). */
+  msUntilTokens(count: number, now: number): number {
     this.refill(now);
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 1000) / this.perSecond);
+    const wanted = Math.min(Math.max(1, count), this.burst);
+    return this.tokens >= wanted ? 0 : Math.ceil(((wanted - this.tokens) * 1000) / this.perSecond);
   }
 }

@@ -552,8 +552,14 @@ export class ProbeManager {
     else if (!this.deps.authority.isActive(r.grantId, wall)) this.drop(r, pb.ProbeState.EXPIRED, 'KH_GRANT_INACTIVE', 'its grant is no longer active (revoked, expired or kill switch)');
   }
 
+  /** How long a probe out of tokens stays disarmed: until its re-arm batch has refilled (see RateSettings.snapshotRearmTokens). */
+  private msUntilRearm(r: ProbeRecord, now: number): number {
+    const rate = this.deps.rate;
+    return r.bucket.msUntilTokens(r.kind === pb.ProbeKind.LOGPOINT ? rate.logpointRearmTokens : rate.snapshotRearmTokens, now);
+  }
+
   private rateDisarm(r: ProbeRecord): void {
-    if (r.breakpointId && !r.bucket.has(performance.now())) this.disarm(r, r.bucket.msUntilToken(performance.now()));
+    if (r.breakpointId && !r.bucket.has(performance.now())) this.disarm(r, this.msUntilRearm(r, performance.now()));
   }
 
   private disarmAllForBudget(): void {
@@ -635,7 +641,7 @@ export class ProbeManager {
         }
       }
       const now = performance.now();
-      if (r.breakpointId && !r.bucket.has(now)) this.disarm(r, r.bucket.msUntilToken(now));
+      if (r.breakpointId && !r.bucket.has(now)) this.disarm(r, this.msUntilRearm(r, now));
       this.counters.snapshotsCaptured++;
       snapshots.push({
         id: snapshotId,
