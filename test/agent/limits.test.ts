@@ -48,6 +48,14 @@ test('default per-probe snapshot rate: 50 hits in a burst give exactly 5 snapsho
     assert.equal(await svc.call('hotLoop', 10), 24);
     assert.equal(await snapshotsAfterDrain(conn, 'p-rate', 'refill'), 8);
     assert.deepEqual(conn.snapshots('p-rate').slice(5).map((s) => byName(inScopeOf(s), 'i').text), ['0', '1', '2']);
+    // The burst paused and read the callers too; once the probe ran out of tokens its line is hot,
+    // and the later captures are pause-free (capture.hotLineFramesWithLocals), saying so.
+    const [first, later] = [conn.snapshots('p-rate')[0]!, conn.snapshots('p-rate')[5]!];
+    assert.equal(first.frames[1]!.localsCaptured, true);
+    assert.deepEqual(first.errors, []);
+    assert.equal(later.frames[1]!.localsCaptured, false);
+    assert.deepEqual(later.errors.map((e) => e.code), ['KH_CAPTURE_HOT_LINE']);
+    assert.ok(conn.statuses('p-rate').some((st) => /runs more often than the probe's rate/.test(st.message)));
     assertOnlyKeyholeLines(svc.stderr);
   } finally {
     await h.stopAll();

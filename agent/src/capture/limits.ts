@@ -26,12 +26,22 @@ export interface CaptureLimits {
   readonly maxBytes: number;
   /** Main-thread time one capture may take before it stops and marks the rest as cut. Default 5 ms. */
   readonly timeBudgetMs: number;
+  /**
+   * Frames with locals once a snapshot probe has run out of tokens, i.e. its
+   * line runs more often than the probe's rate. 1 makes those captures
+   * pause-free: a pause costs the host far more than its blocked time (V8
+   * re-optimizes the code around it: bench/rate-limited-instructions.mjs),
+   * which matters most on a hot line. The first captures (the burst) keep
+   * maxFramesWithLocals. Set it to maxFramesWithLocals to always pause. Default 1.
+   */
+  readonly hotLineFramesWithLocals: number;
 }
 
 export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = Object.freeze({
   maxFrames: 20,
   maxFramesWithLocals: 5,
   maxFramesWithClosures: 1,
+  hotLineFramesWithLocals: 1,
   maxDepth: 3,
   maxProperties: 20,
   maxCollectionItems: 100,

@@ -31,6 +31,9 @@ import { captureInline } from '../capture/inline/inlineCapture';
  */
 export const CONDITION_COST_FALLBACK_MS = 0.2;
 
+/** Why a hot line's snapshots show no callers' variables (CaptureLimits.hotLineFramesWithLocals). */
+export const HOT_LINE_NOTE = "this line runs more often than the probe's rate: captured without pausing, callers' variables left out";
+
 export interface TraceIds {
   readonly traceId: string;
   readonly spanId: string;
@@ -238,6 +241,7 @@ export class ProbeManager {
       pauseFree,
       inline: undefined,
       pausingReason: '',
+      hotLine: false,
       inlineStartedAt: 0,
       templateSegments: segments,
       templateNames: probe.kind === pb.ProbeKind.LOGPOINT ? placeholderNames(probe.logTemplate) : [],
@@ -518,6 +522,7 @@ export class ProbeManager {
     const limits = this.deps.limits;
     try {
       const captured = captureInline({ scopes: plan.scopes, reader: plan.reader, values, self, stack: takeStack(this.inline, limits.maxFrames), limits, redactor: this.deps.redactor() });
+      if (r.hotLine) captured.errors.push({ code: 'KH_CAPTURE_HOT_LINE', message: HOT_LINE_NOTE });
       const blockedMs = performance.now() - startedAt;
       this.budget.spend(blockedMs, performance.now());
       this.deliverSnapshots([{ record: r, startedAt, trace: this.deps.traceIds() }], captured, blockedMs, captured.frames.length);
@@ -558,8 +563,27 @@ export class ProbeManager {
     return r.bucket.msUntilTokens(r.kind === pb.ProbeKind.LOGPOINT ? rate.logpointRearmTokens : rate.snapshotRearmTokens, now);
   }
 
+  /**
+   * Disarms a probe that used its tokens until its re-arm batch is back. A
+   * snapshot probe that gets here has a hot line: from its next arming it
+   * captures without pausing when CaptureLimits.hotLineFramesWithLocals
+   * asks for no callers' variables.
+   */
+  private outOfTokens(r: ProbeRecord, now: number): void {
+    if (r.kind === pb.ProbeKind.SNAPSHOT && !r.pauseFree && !r.pausingReason && this.deps.limits.hotLineFramesWithLocals <= 1) {
+      r.hotLine = true;
+      r.pauseFree = true;
+      r.inline = undefined;
+      r.conditionCostMs = 0; // the next arming plans the reads: a new condition, measured again
+      this.soon.run(`hot:${r.probe.id}`, () => {
+        if (this.byId.get(r.probe.id) === r) this.setState(r, r.state, r.code, HOT_LINE_NOTE, r.candidates);
+      });
+    }
+    this.disarm(r, this.msUntilRearm(r, now));
+  }
+
   private rateDisarm(r: ProbeRecord): void {
-    if (r.breakpointId && !r.bucket.has(performance.now())) this.disarm(r, this.msUntilRearm(r, performance.now()));
+    if (r.breakpointId && !r.bucket.has(performance.now())) this.outOfTokens(r, performance.now());
   }
 
   private disarmAllForBudget(): void {
@@ -641,7 +665,7 @@ export class ProbeManager {
         }
       }
       const now = performance.now();
-      if (r.breakpointId && !r.bucket.has(now)) this.disarm(r, this.msUntilRearm(r, now));
+      if (r.breakpointId && !r.bucket.has(now)) this.outOfTokens(r, now);
       this.counters.snapshotsCaptured++;
       snapshots.push({
         id: snapshotId,

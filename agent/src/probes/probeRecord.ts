@@ -37,6 +37,8 @@ export interface ProbeRecord {
   inline: InlinePlan | undefined;
   /** Why the probe pauses although its limits would let it capture without; '' when it does not. */
   pausingReason: string;
+  /** The probe ran out of tokens and captures its hot line pause-free from then on (CaptureLimits.hotLineFramesWithLocals). */
+  hotLine: boolean;
   /** performance.now() when a pause-free hit took its token; 0 once `inline` ran for it. */
   inlineStartedAt: number;
   readonly templateSegments: readonly string[];
