@@ -1,6 +1,6 @@
 // One HTTP server process (workloads/instr-http-server.mjs) under valgrind,
 // serving a FIXED number of requests from a native load generator
-// (workloads/http-load-count.mjs, 8 keep-alive connections, closed loop), so
+// (workloads/http-load.mjs with a request count, 8 keep-alive connections, closed loop), so
 // its instruction count depends on the requests, not on how slow valgrind
 // runs it. Shared by idle-instructions.mjs and rate-limited-instructions.mjs.
 import { fileURLToPath } from 'node:url';
@@ -49,7 +49,7 @@ export async function countHttpServer(variant, phases, { agentOptions } = {}) {
             child.stdin.write('install\n');
             await ready;
           }
-          errors += (await runChildJson(join(workloads, 'http-load-count.mjs'), [m.port, n, HTTP_CONCURRENCY], { timeoutMs: LOAD_TIMEOUT_MS })).errors;
+          errors += (await runChildJson(join(workloads, 'http-load.mjs'), [m.port, LOAD_TIMEOUT_MS, HTTP_CONCURRENCY, n], { timeoutMs: LOAD_TIMEOUT_MS + 10_000 })).errors;
         }
         return { errors };
       })().finally(() => child.stdin.end());
