@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
 import { AgentHarness, ROOMY_BUDGETS, assertOnlyKeyholeLines, byName, nextSnapshot, setProbe } from '../support/agentHarness';
+import type { AgentConnection } from '../support/protocolPeer';
 import { grantBody, signGrant } from '../support/approvers';
 import { agentFixtures, lineOf } from '../support/fixtures';
 
@@ -22,13 +23,19 @@ after(async () => {
   await h.close();
 });
 
-/** Starts the fixture with these start() options, welcomes it with fast heartbeats and grants g1. */
-async function connect(start: object) {
-  const svc = await h.service(FIXTURE, { start });
+/** Starts a fixture with these start() options, welcomes it with fast heartbeats and grants g1. */
+async function connect(start: object, script = FIXTURE, execArgv: string[] = []) {
+  const svc = await h.service(script, { start, execArgv });
   const conn = await h.peer.nextAgent();
   conn.welcome({ heartbeatIntervalMs: 100 });
   conn.send({ grant: { grant: signGrant(grantBody(), [h.approver]) } });
   return { svc, conn };
+}
+
+/** The agent's pause count in the first heartbeat sent after it captured a snapshot. */
+async function pausesOnceCaptured(conn: AgentConnection): Promise<number> {
+  const beat = await conn.next((m) => m.body === 'heartbeat' && Number(m.heartbeat!.stats!.snapshotsCaptured) >= 1, 20_000, 'a heartbeat after the snapshot');
+  return Number(beat.heartbeat!.stats!.pauses);
 }
 
 const scopeText = (scope: pb.Scope | undefined) => Object.fromEntries((scope?.variables ?? []).map((v) => [v.name, v.value!.text]));
@@ -67,8 +74,7 @@ test('a pause-free snapshot reads the probe frame without pausing: locals, block
     assert.equal(byName(moduleScope!.variables, 'moduleCounter').kind, pb.ValueKind.OBJECT);
     assert.equal(byName(byName(self!.variables, 'this').properties, 'requestId').text, 'r-7');
     assert.equal(await svc.call<number>('getterRuns'), 0, 'the getter never ran');
-    const beat = await conn.next((m) => m.body === 'heartbeat' && Number(m.heartbeat!.stats!.snapshotsCaptured) >= 1, 20_000, 'a heartbeat after the snapshot');
-    assert.equal(Number(beat.heartbeat!.stats!.pauses), 0, 'no pause at all');
+    assert.equal(await pausesOnceCaptured(conn), 0, 'no pause at all');
     assertOnlyKeyholeLines(svc.stderr);
   } finally {
     await svc.stop();
@@ -84,8 +90,7 @@ test("the probe frame's own variables are the same with or without a pause", asy
       await conn.status('p-inner', pb.ProbeState.INSTALLED);
       await svc.call('handle', 9, 4);
       taken.push(await nextSnapshot(conn, 'p-inner'));
-      const beat = await conn.next((m) => m.body === 'heartbeat' && Number(m.heartbeat!.stats!.snapshotsCaptured) >= 1, 20_000, 'a heartbeat after the snapshot');
-      assert.equal(Number(beat.heartbeat!.stats!.pauses), start === PAUSE_FREE ? 0 : 1);
+      assert.equal(await pausesOnceCaptured(conn), start === PAUSE_FREE ? 0 : 1);
     } finally {
       await svc.stop();
     }
@@ -106,10 +111,7 @@ test("the probe frame's own variables are the same with or without a pause", asy
 });
 
 test('no code generation from strings is needed: under --disallow-code-generation-from-strings snapshots stay pause-free', async () => {
-  const svc = await h.service(FIXTURE, { start: PAUSE_FREE, execArgv: ['--disallow-code-generation-from-strings'] });
-  const conn = await h.peer.nextAgent();
-  conn.welcome({ heartbeatIntervalMs: 100 });
-  conn.send({ grant: { grant: signGrant(grantBody(), [h.approver]) } });
+  const { svc, conn } = await connect(PAUSE_FREE, FIXTURE, ['--disallow-code-generation-from-strings']);
   try {
     conn.send(setProbe('p-inner', `fixtures/${FIXTURE}`, probeLine));
     const installed = await conn.status('p-inner', pb.ProbeState.INSTALLED);
@@ -117,8 +119,7 @@ test('no code generation from strings is needed: under --disallow-code-generatio
     await svc.call('handle', 5, 1);
     const snap = await nextSnapshot(conn, 'p-inner');
     assert.equal(byName(snap.frames[0]!.scopes.find((s) => s.kind === pb.ScopeKind.LOCAL)!.variables, 'qty').text, '1');
-    const beat = await conn.next((m) => m.body === 'heartbeat' && Number(m.heartbeat!.stats!.snapshotsCaptured) >= 1, 20_000, 'a heartbeat after the snapshot');
-    assert.equal(Number(beat.heartbeat!.stats!.pauses), 0);
+    assert.equal(await pausesOnceCaptured(conn), 0);
     assertOnlyKeyholeLines(svc.stderr);
   } finally {
     await svc.stop();
@@ -128,10 +129,7 @@ test('no code generation from strings is needed: under --disallow-code-generatio
 test('in an ES module the top-level bindings functions use are a module scope', async () => {
   const esm = 'pause-free-esm.mjs';
   const line = lineOf(join(agentFixtures, esm), 'esm');
-  const svc = await h.service(esm, { start: PAUSE_FREE });
-  const conn = await h.peer.nextAgent();
-  conn.welcome({ heartbeatIntervalMs: 100 });
-  conn.send({ grant: { grant: signGrant(grantBody(), [h.approver]) } });
+  const { svc, conn } = await connect(PAUSE_FREE, esm);
   try {
     conn.send(setProbe('p-esm', `fixtures/${esm}`, line));
     const installed = await conn.status('p-esm', pb.ProbeState.INSTALLED);
@@ -146,8 +144,7 @@ test('in an ES module the top-level bindings functions use are a module scope', 
     assert.equal(moduleScope['handled'], '1');
     // `serve` is only used by top-level code, so V8 keeps no module binding for closures: left out, as a pause would.
     assert.deepEqual(Object.keys(moduleScope).sort(), ['handled', 'price', 'region']);
-    const beat = await conn.next((m) => m.body === 'heartbeat' && Number(m.heartbeat!.stats!.snapshotsCaptured) >= 1, 20_000, 'a heartbeat after the snapshot');
-    assert.equal(Number(beat.heartbeat!.stats!.pauses), 0);
+    assert.equal(await pausesOnceCaptured(conn), 0);
   } finally {
     await svc.stop();
   }
@@ -163,8 +160,7 @@ test('an enclosing let still in its temporal dead zone shows <uninitialized>, st
     const snap = await nextSnapshot(conn, 'p-late');
     const closure = snap.frames[0]!.scopes.find((s) => s.kind === pb.ScopeKind.CLOSURE && s.name === 'withLateConfig');
     assert.deepEqual(scopeText(closure), { id: '21', config: '<uninitialized>' });
-    const beat = await conn.next((m) => m.body === 'heartbeat' && Number(m.heartbeat!.stats!.snapshotsCaptured) >= 1, 20_000, 'a heartbeat after the snapshot');
-    assert.equal(Number(beat.heartbeat!.stats!.pauses), 0);
+    assert.equal(await pausesOnceCaptured(conn), 0);
     assert.doesNotMatch(conn.statuses('p-late').map((s) => s.message).join(' '), /captures by pausing/);
   } finally {
     await svc.stop();
