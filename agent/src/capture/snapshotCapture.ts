@@ -2,7 +2,7 @@ import { pb } from '@keyhole/protocol';
 import type { CallFrame, PausedEvent } from '../inspector/debuggerControl';
 import type { Redactor } from '../redact/redactor';
 import type { CaptureLimits } from './limits';
-import { createSerializeContext, serializeValue, serializeVariables } from './serializer';
+import { createSerializeContext, serializeValue, serializeVariables, type SerializeContext } from './serializer';
 
 /** Scope types worth showing. global/script scopes are the whole program: left out. */
 const SCOPE_KINDS: Readonly<Record<string, pb.ScopeKind>> = {
@@ -80,7 +80,7 @@ export function captureFrames(event: PausedEvent, deps: CaptureDeps): CapturedFr
     const scopes = (frame.scopes ??= []);
     const holder = received[i];
     if (p.kind === pb.ScopeKind.THIS) {
-      scopes.push({ kind: p.kind, name: 'this', variables: [{ name: 'this', value: serializeValue(holder, ctx) }] });
+      scopes.push(thisScope(holder, ctx));
     } else if (holder !== null && typeof holder === 'object') {
       const { variables, cut } = serializeVariables(holder, ctx);
       scopes.push({ kind: p.kind, name: p.name, variables, ...(cut ? { cut } : {}) });
@@ -90,7 +90,7 @@ export function captureFrames(event: PausedEvent, deps: CaptureDeps): CapturedFr
   for (let i = 0; i < withLocals; i++) {
     const f = shown[i]!;
     if (!f.this.objectId && f.this.type !== 'undefined') {
-      (frames[i]!.scopes ??= []).push({ kind: pb.ScopeKind.THIS, name: 'this', variables: [{ name: 'this', value: serializeValue(f.this.value, ctx) }] });
+      (frames[i]!.scopes ??= []).push(thisScope(f.this.value, ctx));
     }
   }
   errors.push(...ctx.errors);
@@ -101,6 +101,11 @@ export function captureFrames(event: PausedEvent, deps: CaptureDeps): CapturedFr
     errors,
     maskedKinds: [...ctx.maskedKinds],
   };
+}
+
+/** A frame's receiver, shown as a scope of its own holding one variable, `this`. */
+export function thisScope(value: unknown, ctx: SerializeContext): pb.Scope.$Properties {
+  return { kind: pb.ScopeKind.THIS, name: 'this', variables: [{ name: 'this', value: serializeValue(value, ctx) }] };
 }
 
 function frameOf(f: CallFrame, deps: CaptureDeps, localsCaptured: boolean): pb.StackFrame.$Properties {

@@ -509,8 +509,9 @@ export class ProbeManager {
   /**
    * Last clause of a pause-free snapshot's condition, after `hit` took the
    * token: builds the snapshot from the values the reader read and the
-   * stack, without pausing. Returns false, or true (pause) for a probe that
-   * has no plan, whose `hit` asked for a pausing capture instead.
+   * stack, without pausing. Always false: never a pause. (Only a condition
+   * built from a plan calls it; a probe that lost its plan is re-armed with
+   * a pausing condition in the same turn.)
    */
   readonly inline = (slot: number, self: unknown, values: unknown): boolean => {
     const r = this.slots[slot];
@@ -518,7 +519,7 @@ export class ProbeManager {
     const startedAt = r.inlineStartedAt;
     r.inlineStartedAt = 0;
     const plan = r.inline;
-    if (!plan) return true;
+    if (!plan) return false;
     const limits = this.deps.limits;
     try {
       const captured = captureInline({ scopes: plan.scopes, reader: plan.reader, values, self, stack: takeStack(this.inline, limits.maxFrames), limits, redactor: this.deps.redactor() });

@@ -8,9 +8,9 @@
 import { pb } from '@keyhole/protocol';
 import type { Redactor } from '../../redact/redactor';
 import type { CaptureLimits } from '../limits';
-import { createSerializeContext, serializeValue, serializeVariables } from '../serializer';
+import { createSerializeContext, serializeVariables } from '../serializer';
 import { UNINITIALIZED_VALUE } from '../serializerProperties';
-import type { CapturedFrames } from '../snapshotCapture';
+import { thisScope, type CapturedFrames } from '../snapshotCapture';
 import type { TakenStack } from './callSiteStack';
 import type { ReaderSlots } from './readerCode';
 import type { PlannedScope } from './scopePlan';
@@ -51,7 +51,7 @@ export function captureInline(input: InlineCaptureInput): CapturedFrames {
       top.scopes!.push({ kind: scope.kind, name: scope.name, variables, ...(anyCut ? { cut: anyCut } : {}) });
     });
     // As a pausing capture does: `this` unless it is undefined (strict code called without a receiver).
-    if (input.self !== undefined) top.scopes!.push({ kind: pb.ScopeKind.THIS, name: 'this', variables: [{ name: 'this', value: serializeValue(input.self, ctx) }] });
+    if (input.self !== undefined) top.scopes!.push(thisScope(input.self, ctx));
   }
   errors.push(...ctx.errors);
   return {
