@@ -10,11 +10,17 @@
 // instructions per op or per request, with start-up (loading the agent,
 // connecting, warming the JIT) cancelled out. What is left is what the goal
 // is about, the agent's cost per op while idle, its periodic work (the 1 s
-// sweep; heartbeats, asked every 1 s by the bench peer against a 10 s
-// default) included. Under valgrind the process runs ~30-50x slower in wall
-// time while timers keep wall time, so the agent does 30-50x MORE periodic
-// work per op than natively (300-500x with the default heartbeat): the
-// figure is conservative.
+// sweep, heartbeats at the production default of 10 s) included. Under
+// valgrind the process runs ~30-50x slower in wall time while timers keep
+// wall time, so the agent does 30-50x MORE periodic work per op than
+// natively: the figure is conservative.
+//
+// The HTTP slope varies by several percent between runs of the SAME variant
+// (compare the two base slopes with 2 repeats): V8's optimizing decisions
+// depend on how requests arrive in each event-loop turn, which depends on
+// timing, and one compile more or less in a window moves the slope by
+// thousands of instructions per request. That is larger than the 0.5 % the
+// goal asks about; the loops, whose turns are fixed, resolve it.
 //
 // Goal: base / agent instructions per op >= 0.995 for every workload.
 //
@@ -25,7 +31,7 @@ import { countHttpServer, HTTP_SLOPE_REQUESTS } from './support/instrHttp.mjs';
 import { instructionSlope, relSpread } from './support/instrSlope.mjs';
 import { benchArgs } from './support/rounds.mjs';
 import { fmt, median, spread, table, verdict } from './support/stats.mjs';
-import { countInstructions, NODE_ARGS, VALGRIND_ARGS, valgrindVersion } from './support/valgrind.mjs';
+import { COUNTED, countInstructions, NODE_ARGS, VALGRIND_ARGS, valgrindVersion } from './support/valgrind.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workloads = join(here, 'workloads');
@@ -43,10 +49,13 @@ const REPEATS = quick ? 1 : 2;
 const LOOP_OPS = { sync: [20_000, 80_000], async: [50_000, 200_000], throw: [5_000, 22_000], eval: [20_000, 85_000] };
 const window = ([n1, n2]) => (quick ? [n1, n1 + Math.round((n2 - n1) / 2)] : [n1, n2]);
 
-const loopRun = (workload, variant) => (n) => countInstructions(join(workloads, 'instr-loop-child.mjs'), [workload, variant, n]);
+/** The agent's heartbeat interval in every counted run: its production default (TransportSettings.heartbeatMs). Default 10 s. */
+const HEARTBEAT_MS = 10_000;
+
+const loopRun = (workload, variant) => (n) => countInstructions(join(workloads, 'instr-loop-child.mjs'), [workload, variant, n, 2000, HEARTBEAT_MS]);
 
 /** One HTTP server process under valgrind serving exactly `n` requests from a native load generator. */
-const httpRun = (variant) => (n) => countHttpServer(variant, [n]);
+const httpRun = (variant) => (n) => countHttpServer(variant, [n], variant === 'base' ? {} : { agentOptions: { heartbeatIntervalMs: HEARTBEAT_MS } });
 
 export async function runIdleInstructions() {
   const version = valgrindVersion();
@@ -84,8 +93,8 @@ export async function runIdleInstructions() {
     '',
     table(['workload', 'N1 → N2', 'no agent (instr/op)', 'agent (instr/op)', 'ratio base/agent', 'per repeat (min..max)', 'slope spread base / agent', 'agent heartbeats in window (valgrind wall)', `goal >= ${GOAL}`], rows),
     '',
-    `Instructions per op (per request for HTTP) = (Ir(N2) - Ir(N1)) / (N2 - N1), Ir counted by \`valgrind ${VALGRIND_ARGS.join(' ')}\` over every thread of the measured process (${version}), \`node ${NODE_ARGS.join(' ')}\`. The broker peer and the HTTP load generator run natively in other processes and are not counted.`,
-    'The agent does its periodic work (1 s sweep, 1 s heartbeats asked by the bench peer) on wall time, and valgrind runs the process 30-50x slower: per op it does far more of that work than natively, so the ratio is conservative.',
+    `Instructions per op (per request for HTTP) = (Ir(N2) - Ir(N1)) / (N2 - N1), Ir counted by \`valgrind ${VALGRIND_ARGS.join(' ')}\` over ${COUNTED} of the measured process (${version}), \`node ${NODE_ARGS.join(' ')}\`. The broker peer and the HTTP load generator run natively in other processes and are not counted.`,
+    `The agent does its periodic work (1 s sweep, heartbeats every ${HEARTBEAT_MS / 1000} s) on wall time, and valgrind runs the process 30-50x slower: per op it does far more of that work than natively, so the ratio is conservative. The HTTP slope varies by several percent between runs of the same variant (timing-dependent JIT decisions): compare the base slopes' spread.`,
   ].join('\n');
   return { text, summary };
 }

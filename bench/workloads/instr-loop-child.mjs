@@ -4,13 +4,13 @@
 // ("base") or with the agent connected to a peer in another process, grant
 // delivered, no probe ("agent"). Prints one JSON line.
 //
-//   node instr-loop-child.mjs <sync|async|throw|eval> <base|agent> <ops> [batch]
+//   node instr-loop-child.mjs <sync|async|throw|eval> <base|agent> <ops> [batch] [heartbeatIntervalMs]
 import { createRequire } from 'node:module';
 import { startAgentWithPeer } from '../support/agentHarness.mjs';
 
 const require = createRequire(import.meta.url);
 const { makeRequests, ops } = require('./loops.cjs');
-const [workload, variant, opsArg, batchArg] = process.argv.slice(2);
+const [workload, variant, opsArg, batchArg, heartbeatArg] = process.argv.slice(2);
 /**
  * Ops between two turns of the event loop. Default 2,000: a few ms of work
  * natively, so the agent's timers and socket get their turns as in a real
@@ -37,7 +37,7 @@ async function runAsync(from, to) {
 const run = workload === 'async' ? runAsync : runSync;
 
 let peer;
-if (variant === 'agent') ({ peer } = await startAgentWithPeer());
+if (variant === 'agent') ({ peer } = await startAgentWithPeer(heartbeatArg ? { heartbeatIntervalMs: Number(heartbeatArg) } : {}));
 else if (variant !== 'base') throw new Error(`unknown variant ${variant}`);
 
 const beats0 = peer ? peer.heartbeats.length : 0;
