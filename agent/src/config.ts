@@ -19,7 +19,8 @@ export interface RateSettings {
    * compiler work, several ms of CPU: bench/rate-limited-instructions.mjs),
    * so on a line hit all the time, fewer armings that each take several
    * snapshots cost less than one arming per token, at the same average
-   * rate. Default 3.
+   * rate. Default 5 (the burst: a hot line is armed once per 5 s at the
+   * default rate, for 5 snapshots).
    */
   readonly snapshotRearmTokens: number;
   /** The same for logpoints, whose tokens refill every 10 ms at the default rate. Default 50. */
@@ -84,7 +85,7 @@ export const DEFAULT_RATE: RateSettings = Object.freeze({
   snapshotBurst: 5,
   logpointsPerSecond: 100,
   logpointBurst: 100,
-  snapshotRearmTokens: 3,
+  snapshotRearmTokens: 5,
   logpointRearmTokens: 50,
   defaultMaxHits: 1000,
   blockedMsPerSecond: 10,

@@ -29,7 +29,7 @@ async function snapshotsAfterDrain(conn: AgentConnection, probeId: string, tag: 
   return conn.snapshots(probeId).length;
 }
 
-test('default per-probe snapshot rate: 50 hits in a burst give exactly 5 snapshots; the probe re-arms when 3 tokens are back, not 1', async () => {
+test('default per-probe snapshot rate: 50 hits in a burst give exactly 5 snapshots; the probe re-arms when 5 tokens are back, not 1', async () => {
   // The global blocked-time and capture time budgets are raised so that only the per-probe token bucket (default burst 5, 1/s) decides.
   const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
   try {
@@ -39,15 +39,15 @@ test('default per-probe snapshot rate: 50 hits in a burst give exactly 5 snapsho
     assert.equal(await svc.call('hotLoop', 50), 147);
     assert.equal(await snapshotsAfterDrain(conn, 'p-rate', 'burst'), 5);
     assert.deepEqual(conn.snapshots('p-rate').map((s) => byName(inScopeOf(s), 'i').text), ['0', '1', '2', '3', '4']);
-    // One token (1/s) comes back, but the probe waits for its re-arm batch of 3
+    // Tokens come back at 1/s, but the probe waits for its re-arm batch of 5
     // (rate.snapshotRearmTokens): every arming costs V8 a deoptimisation.
-    await delay(1200);
+    await delay(3200);
     assert.equal(await svc.call('hotLoop', 10), 24);
-    assert.equal(await snapshotsAfterDrain(conn, 'p-rate', 'one token'), 5);
-    await delay(2000); // three tokens are back by now: waiting is the behaviour under test
+    assert.equal(await snapshotsAfterDrain(conn, 'p-rate', 'three tokens'), 5);
+    await delay(2000); // five tokens are back by now: waiting is the behaviour under test
     assert.equal(await svc.call('hotLoop', 10), 24);
-    assert.equal(await snapshotsAfterDrain(conn, 'p-rate', 'refill'), 8);
-    assert.deepEqual(conn.snapshots('p-rate').slice(5).map((s) => byName(inScopeOf(s), 'i').text), ['0', '1', '2']);
+    assert.equal(await snapshotsAfterDrain(conn, 'p-rate', 'refill'), 10);
+    assert.deepEqual(conn.snapshots('p-rate').slice(5).map((s) => byName(inScopeOf(s), 'i').text), ['0', '1', '2', '3', '4']);
     // The burst paused and read the callers too; once the probe ran out of tokens its line is hot,
     // and the later captures are pause-free (capture.hotLineFramesWithLocals), saying so.
     const [first, later] = [conn.snapshots('p-rate')[0]!, conn.snapshots('p-rate')[5]!];
