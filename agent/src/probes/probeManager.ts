@@ -255,6 +255,8 @@ export class ProbeManager {
       originalPath: '',
       deployedSha256: '',
       breakpointId: undefined,
+      armedLine: 0,
+      armedColumn: 0,
       conditionHits: 0,
       conditionCostMs: 0,
       hits: 0,
@@ -298,8 +300,7 @@ export class ProbeManager {
     // A pause-free snapshot's condition carries its reads: planned once, at the first arming.
     const planning = r.pauseFree && !r.inline ? this.analyseScript(r) : undefined;
     if (planning) this.planInline(r, planning, r.resolvedLine, r.resolvedColumn);
-    // Measured once per condition text, with a gate slot that always declines.
-    if (r.conditionCostMs === 0) r.conditionCostMs = this.costMeter.costOf(r.condition.replace(`gate(${r.slot})`, 'gate(-1)'), CONDITION_COST_FALLBACK_MS);
+    this.measureConditionCost(r);
     // Re-arming after a rate or budget disarm recurs with traffic, so it is
     // charged. Enabling the debugger and measuring the condition happen once
     // per probe operation, not per request, and are not: charging them would
@@ -321,8 +322,15 @@ export class ProbeManager {
       return false;
     }
     r.breakpointId = bp.breakpointId;
+    r.armedLine = bp.actualLine;
+    r.armedColumn = bp.actualColumn;
     r.rearmAt = 0;
     return true;
+  }
+
+  /** Measured once per condition text, with a gate slot that always declines. */
+  private measureConditionCost(r: ProbeRecord): void {
+    if (r.conditionCostMs === 0) r.conditionCostMs = this.costMeter.costOf(r.condition.replace(`gate(${r.slot})`, 'gate(-1)'), CONDITION_COST_FALLBACK_MS);
   }
 
   private wantsPauseFree(kind: pb.ProbeKind): boolean {
@@ -575,12 +583,25 @@ export class ProbeManager {
       r.hotLine = true;
       r.pauseFree = true;
       r.inline = undefined;
-      r.conditionCostMs = 0; // the next arming plans the reads: a new condition, measured again
-      this.soon.run(`hot:${r.probe.id}`, () => {
-        if (this.byId.get(r.probe.id) === r) this.setState(r, r.state, r.code, HOT_LINE_NOTE, r.candidates);
-      });
+      r.conditionCostMs = 0; // a new condition, measured again
+      this.soon.run(`hot:${r.probe.id}`, () => this.prepareHotLine(r));
     }
     this.disarm(r, this.msUntilRearm(r, now));
+  }
+
+  /**
+   * Plans a hot line's pause-free reads as soon as it turns hot, while it
+   * waits to be re-armed, rather than at the re-arming: the script analysis
+   * is one-off work of tens of M instructions (cold parser code) and lands
+   * in this deferred task right after the burst, and the status says at once
+   * whether the line can be captured without pausing.
+   */
+  private prepareHotLine(r: ProbeRecord): void {
+    if (this.byId.get(r.probe.id) !== r || !r.pauseFree || r.inline) return;
+    const scopes = this.analyseScript(r);
+    if (scopes) this.planInline(r, scopes, r.armedLine || r.resolvedLine, r.armedColumn || r.resolvedColumn);
+    this.measureConditionCost(r);
+    this.setState(r, r.state, r.code, r.pausingReason ? `captures by pausing (${r.pausingReason})` : HOT_LINE_NOTE, r.candidates);
   }
 
   private rateDisarm(r: ProbeRecord): void {

@@ -56,6 +56,9 @@ export interface ProbeRecord {
   deployedSha256: string;
   /** V8 breakpoint id while armed. */
   breakpointId: string | undefined;
+  /** Where V8 last set the breakpoint (1-based; 0 before the first arming): the first breakable position at or after the resolved one. */
+  armedLine: number;
+  armedColumn: number;
   /** Times the condition and hit condition passed (what DAP hit conditions count). */
   conditionHits: number;
   /** Measured main-thread cost of one evaluation of `condition`, charged to the budget on every pass. */
