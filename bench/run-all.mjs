@@ -8,9 +8,10 @@ import { runUnsampled } from './unsampled.mjs';
 import { runRateLimited } from './rate-limited.mjs';
 import { runMemory } from './memory.mjs';
 import { runBroker } from './broker.mjs';
+import { runPlanStall } from './plan-stall.mjs';
 import { fmt, table } from './support/stats.mjs';
 
-const benches = [runIdle, runUnsampled, runRateLimited, runMemory, runBroker];
+const benches = [runIdle, runUnsampled, runRateLimited, runMemory, runPlanStall, runBroker];
 const summary = [];
 const t0 = performance.now();
 for (const run of benches) {

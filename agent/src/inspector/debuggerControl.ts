@@ -34,6 +34,9 @@ export interface CallFrame {
   this: RemoteObject;
 }
 
+/** Lines after a probe's own searched for its breakable position (see breakablePosition). Default 50. */
+export const BREAKABLE_SEARCH_LINES = 50;
+
 /** Probes that can share one code location (see setByUrl). Default 64. */
 export const MAX_BREAKPOINTS_PER_LOCATION = 64;
 
@@ -156,6 +159,25 @@ export class DebuggerControl {
       } catch (err) {
         if (n >= MAX_BREAKPOINTS_PER_LOCATION || !(err instanceof Error) || !DUPLICATE_BREAKPOINT.test(err.message)) throw err;
       }
+    }
+  }
+
+  /**
+   * Where a breakpoint asked for at a 1-based line and column will sit: the
+   * first breakable position at or after it (what setBreakpointByUrl picks),
+   * looked for over the next BREAKABLE_SEARCH_LINES lines without setting
+   * anything; undefined when there is none or the script is gone.
+   */
+  breakablePosition(scriptId: string, line1: number, column1: number): { line: number; column: number } | undefined {
+    try {
+      const { locations } = this.session.post<{ locations: { lineNumber: number; columnNumber?: number }[] }>('Debugger.getPossibleBreakpoints', {
+        start: { scriptId, lineNumber: line1 - 1, columnNumber: Math.max(0, column1 - 1) },
+        end: { scriptId, lineNumber: line1 - 1 + BREAKABLE_SEARCH_LINES, columnNumber: 0 },
+      });
+      const first = locations[0];
+      return first ? { line: first.lineNumber + 1, column: (first.columnNumber ?? 0) + 1 } : undefined;
+    } catch {
+      return undefined;
     }
   }
 

@@ -19,7 +19,8 @@ import { ConditionCostMeter } from './conditionCost';
 import { OriginalPositions } from '../capture/originalPositions';
 import { scheduleSerializerWarmUp, type ScheduledWarmUp } from '../capture/serializerWarmUp';
 import type { CapturedFrames } from '../capture/snapshotCapture';
-import { ScriptScopes, type ScopePlanResult } from '../capture/inline/scopePlan';
+import { MAX_SCOPE_ANALYSIS_CHARS } from '../capture/inline/scopePlan';
+import { planInWorker } from '../capture/inline/planWorker';
 import { buildReader } from '../capture/inline/readerCode';
 import { takeStack } from '../capture/inline/callSiteStack';
 import { captureInline } from '../capture/inline/inlineCapture';
@@ -255,6 +256,7 @@ export class ProbeManager {
       originalPath: '',
       deployedSha256: '',
       breakpointId: undefined,
+      cancelPlan: undefined,
       armedLine: 0,
       armedColumn: 0,
       conditionHits: 0,
@@ -285,38 +287,34 @@ export class ProbeManager {
     r.resolvedColumn = res.column;
     r.originalPath = res.originalPath;
     r.deployedSha256 = res.deployedSha256;
-    if (this.arm(r)) {
-      const notes = [res.note ?? '', r.pausingReason ? `captures by pausing (${r.pausingReason})` : ''].filter(Boolean);
-      this.setState(r, pb.ProbeState.INSTALLED, '', notes.join('; '), []);
-      // Snapshot probes only: the first capture on cold code would run into the time budget and come out cut.
-      if (r.kind === pb.ProbeKind.SNAPSHOT && !this.warmUp) this.warmUp = scheduleSerializerWarmUp(this.deps.limits, this.deps.redactor());
-    }
-    this.disableIfIdle();
+    const install = () => {
+      if (this.arm(r)) {
+        const notes = [res.note ?? '', r.pausingReason ? `captures by pausing (${r.pausingReason})` : ''].filter(Boolean);
+        this.setState(r, pb.ProbeState.INSTALLED, '', notes.join('; '), []);
+        // Snapshot probes only: the first capture on cold code would run into the time budget and come out cut.
+        if (r.kind === pb.ProbeKind.SNAPSHOT && !this.warmUp) this.warmUp = scheduleSerializerWarmUp(this.deps.limits, this.deps.redactor());
+      }
+      this.disableIfIdle();
+    };
+    // A pause-free snapshot is armed once its reads are planned, at the position V8 will break at.
+    if (r.pauseFree && !r.inline) {
+      const script = this.scripts.get(r.resolvedUrl);
+      const where = script ? this.deps.debuggerControl.breakablePosition(script.record.scriptId, r.resolvedLine, r.resolvedColumn) : undefined;
+      this.requestPlan(r, where?.line ?? r.resolvedLine, where?.column ?? r.resolvedColumn, install);
+    } else install();
   }
 
   private arm(r: ProbeRecord): boolean {
     const control = this.deps.debuggerControl;
     control.enable();
-    // A pause-free snapshot's condition carries its reads: planned once, at the first arming.
-    const planning = r.pauseFree && !r.inline ? this.analyseScript(r) : undefined;
-    if (planning) this.planInline(r, planning, r.resolvedLine, r.resolvedColumn);
     this.measureConditionCost(r);
     // Re-arming after a rate or budget disarm recurs with traffic, so it is
     // charged. Enabling the debugger and measuring the condition happen once
     // per probe operation, not per request, and are not: charging them would
     // decline the first hits after every install for a whole window.
     const started = performance.now();
-    let bp = control.setBreakpoint(r.resolvedUrl, r.resolvedLine, r.resolvedColumn, r.condition);
+    const bp = control.setBreakpoint(r.resolvedUrl, r.resolvedLine, r.resolvedColumn, r.condition);
     this.budget.spend(performance.now() - started, performance.now());
-    if (bp.ok && planning && r.inline && (bp.actualLine !== r.resolvedLine || bp.actualColumn !== r.resolvedColumn)) {
-      // V8 armed the first breakable position at or after the one asked for: plan there, and re-set if that changes the reads.
-      const before = r.condition;
-      this.planInline(r, planning, bp.actualLine, bp.actualColumn);
-      if (r.condition !== before) {
-        control.removeBreakpoint(bp.breakpointId);
-        bp = control.setBreakpoint(r.resolvedUrl, r.resolvedLine, r.resolvedColumn, r.condition);
-      }
-    }
     if (!bp.ok) {
       this.drop(r, pb.ProbeState.ERROR, bp.code, bp.message);
       return false;
@@ -337,28 +335,37 @@ export class ProbeManager {
     return kind === pb.ProbeKind.SNAPSHOT && this.deps.limits.maxFramesWithLocals <= 1;
   }
 
-  /** The scopes of the script a probe is in, from the source V8 runs; a failure makes the probe pause. */
-  private analyseScript(r: ProbeRecord): ScriptScopes | undefined {
+  /**
+   * Plans a pause-free probe's reads at a position of its script, from the
+   * source V8 runs, on a worker thread (capture/inline/planWorker.ts), and
+   * then calls `then`: with the reads in the probe's condition, or with the
+   * probe capturing by pausing, saying why. Nothing is called for a probe
+   * removed meanwhile.
+   */
+  private requestPlan(r: ProbeRecord, line: number, column: number, then: () => void): void {
     const script = this.scripts.get(r.resolvedUrl);
     const source = script ? this.deps.debuggerControl.scriptSource(script.record.scriptId) : { ok: false as const, message: 'the script is not loaded' };
-    const analysed = source.ok ? ScriptScopes.analyse(source.source, this.moduleScripts.has(script!.record.scriptId)) : { ok: false as const, reason: source.message };
-    if (!analysed.ok) {
-      this.pauseInstead(r, analysed.reason);
-      return undefined;
-    }
-    return analysed.scopes;
-  }
-
-  /** Plans the reads at a position and puts them in the probe's condition. */
-  private planInline(r: ProbeRecord, scopes: ScriptScopes, line: number, column: number): void {
-    const plan: ScopePlanResult = scopes.planAt(line, column, this.deps.limits.maxProperties);
-    if (!plan.ok) {
-      this.pauseInstead(r, plan.reason);
+    if (!source.ok || source.source.length > MAX_SCOPE_ANALYSIS_CHARS) {
+      this.pauseInstead(r, source.ok ? `the script is ${source.source.length} characters, more than the ${MAX_SCOPE_ANALYSIS_CHARS} analysed for a pause-free capture` : source.message);
+      then();
       return;
     }
-    const reader = buildReader(plan.scopes, `${RUNTIME_GLOBAL}.uninitialized`);
-    r.inline = { scopes: plan.scopes, reader };
-    r.condition = buildBreakpointCondition(r.slot, r.compiledCondition, undefined, reader.expression);
+    r.cancelPlan?.();
+    r.cancelPlan = planInWorker({ source: source.source, module: this.moduleScripts.has(script!.record.scriptId), line, column, maxBindings: this.deps.limits.maxProperties }, (plan) => {
+      r.cancelPlan = undefined;
+      if (this.closed || this.byId.get(r.probe.id) !== r) return;
+      this.soon.run(`plan:${r.probe.id}`, () => {
+        if (this.byId.get(r.probe.id) !== r) return;
+        if (!plan.ok) this.pauseInstead(r, plan.reason);
+        else if (r.pauseFree) {
+          const reader = buildReader(plan.scopes, `${RUNTIME_GLOBAL}.uninitialized`);
+          r.inline = { scopes: plan.scopes, reader };
+          r.condition = buildBreakpointCondition(r.slot, r.compiledCondition, undefined, reader.expression);
+          r.conditionCostMs = 0; // a new condition, measured again
+        }
+        then();
+      });
+    });
   }
 
   /** The probe captures by pausing from now on, and its status will say why. */
@@ -425,6 +432,8 @@ export class ProbeManager {
     if (this.byId.get(r.probe.id) !== r) return;
     if (r.breakpointId) this.deps.debuggerControl.removeBreakpoint(r.breakpointId);
     r.breakpointId = undefined;
+    r.cancelPlan?.();
+    r.cancelPlan = undefined;
     r.rearmAt = 0;
     this.byId.delete(r.probe.id);
     this.slots[r.slot] = undefined;
@@ -591,17 +600,22 @@ export class ProbeManager {
 
   /**
    * Plans a hot line's pause-free reads as soon as it turns hot, while it
-   * waits to be re-armed, rather than at the re-arming: the script analysis
-   * is one-off work of tens of M instructions (cold parser code) and lands
-   * in this deferred task right after the burst, and the status says at once
-   * whether the line can be captured without pausing.
+   * waits to be re-armed, from where its breakpoint sat. Should the re-arm
+   * come first, it pauses once more, and the breakpoint is set again with
+   * the reads when the plan arrives. The status says whether the line is
+   * captured without pausing once that is known.
    */
   private prepareHotLine(r: ProbeRecord): void {
     if (this.byId.get(r.probe.id) !== r || !r.pauseFree || r.inline) return;
-    const scopes = this.analyseScript(r);
-    if (scopes) this.planInline(r, scopes, r.armedLine || r.resolvedLine, r.armedColumn || r.resolvedColumn);
-    this.measureConditionCost(r);
-    this.setState(r, r.state, r.code, r.pausingReason ? `captures by pausing (${r.pausingReason})` : HOT_LINE_NOTE, r.candidates);
+    this.requestPlan(r, r.armedLine || r.resolvedLine, r.armedColumn || r.resolvedColumn, () => {
+      this.measureConditionCost(r);
+      if (r.breakpointId) {
+        this.deps.debuggerControl.removeBreakpoint(r.breakpointId);
+        r.breakpointId = undefined;
+        if (!this.arm(r)) return;
+      }
+      this.setState(r, r.state, r.code, r.pausingReason ? `captures by pausing (${r.pausingReason})` : HOT_LINE_NOTE, r.candidates);
+    });
   }
 
   private rateDisarm(r: ProbeRecord): void {

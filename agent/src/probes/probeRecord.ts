@@ -56,6 +56,8 @@ export interface ProbeRecord {
   deployedSha256: string;
   /** V8 breakpoint id while armed. */
   breakpointId: string | undefined;
+  /** Cancels the worker planning the probe's pause-free reads, while one does. */
+  cancelPlan: (() => void) | undefined;
   /** Where V8 last set the breakpoint (1-based; 0 before the first arming): the first breakable position at or after the resolved one. */
   armedLine: number;
   armedColumn: number;
