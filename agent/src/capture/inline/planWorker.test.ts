@@ -3,7 +3,19 @@ import { test } from 'node:test';
 import { planInWorker, type PlanRequest } from './planWorker';
 import { planScopes, type ScopePlanResult } from './scopePlan';
 
-const plan = (request: PlanRequest) => new Promise<ScopePlanResult>((resolve) => planInWorker(request, resolve));
+/** The worker is unref'd, as it must be in a host: the test keeps its own event loop alive until the plan is back. */
+const plan = (request: PlanRequest, heapMb?: number) =>
+  new Promise<ScopePlanResult>((resolve) => {
+    const keepAlive = setInterval(() => undefined, 1000);
+    planInWorker(
+      request,
+      (r) => {
+        clearInterval(keepAlive);
+        resolve(r);
+      },
+      heapMb,
+    );
+  });
 
 const SOURCE = ['function outer(a) {', '  let kept = a;', '  return function inner(b) {', '    const c = b + kept; // HERE', '    return c;', '  };', '}'].join('\n');
 
@@ -28,4 +40,12 @@ test('a cancelled plan never calls back', async () => {
   const control = await plan({ source: SOURCE, module: false, line: 4, column: 5, maxBindings: 20 });
   assert.ok(control.ok);
   assert.equal(called, false);
+});
+
+test('a script whose analysis needs more heap than the worker may use gives a reason; this thread is untouched', async () => {
+  // About 30 MB of analysis for a 8 MB old generation: the worker runs out of memory, not this thread.
+  const big = Array.from({ length: 4000 }, (_, i) => `function f${i}(a) { let k = a + ${i}; return () => k; }`).join('\n');
+  const r = await plan({ source: big, module: false, line: 1, column: 1, maxBindings: 20 }, 8);
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.reason, /memory|without a plan|failed/i);
 });

@@ -30,11 +30,11 @@ export const PLAN_WORKER_HEAP_MB = 256;
 const WORKER_MAIN = join(__dirname, 'planWorkerMain.js');
 
 /**
- * Plans on a worker and calls `done` once, with the plan or with why there is
- * none (never throws). Returns a function that cancels the work; `done` is
+ * Plans on a worker whose old generation may grow to `heapMb`, and calls
+ * `done` once, with the plan or with why there is none (never throws). Returns a function that cancels the work; `done` is
  * then not called.
  */
-export function planInWorker(request: PlanRequest, done: (result: ScopePlanResult) => void): () => void {
+export function planInWorker(request: PlanRequest, done: (result: ScopePlanResult) => void, heapMb = PLAN_WORKER_HEAP_MB): () => void {
   let settled = false;
   let worker: Worker | undefined;
   const timer = setTimeout(() => finish({ ok: false, reason: `the script analysis took longer than ${PLAN_TIMEOUT_MS / 1000} s` }), PLAN_TIMEOUT_MS);
@@ -50,7 +50,7 @@ export function planInWorker(request: PlanRequest, done: (result: ScopePlanResul
     done(result);
   };
   try {
-    worker = new Worker(WORKER_MAIN, { workerData: request, resourceLimits: { maxOldGenerationSizeMb: PLAN_WORKER_HEAP_MB } });
+    worker = new Worker(WORKER_MAIN, { workerData: request, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   } catch (err) {
     // A permission model without --allow-worker, or no threads left: say so, asynchronously like a result.
     const reason = `the script could not be analysed on a worker thread: ${err instanceof Error ? err.message : String(err)}`;
