@@ -16,8 +16,6 @@ import type { Redactor } from './redact/redactor';
 import { BrokerTransport } from './transport';
 import type { AgentLog } from './util/log';
 
-/** How often the agent sweeps expired grants and checks for another debugger. Default 1 s. */
-export const SWEEP_INTERVAL_MS = 1000;
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -128,7 +126,7 @@ export class Agent {
       writable: false,
     });
     this.transport.start();
-    this.sweepTimer = setInterval(() => this.guard(() => this.sweep()), SWEEP_INTERVAL_MS);
+    this.sweepTimer = setInterval(() => this.guard(() => this.sweep()), this.config.transport.sweepMs);
     this.sweepTimer.unref();
   }
 

@@ -52,6 +52,11 @@ export interface TransportSettings {
   /** Heartbeat interval unless the broker asks for another. Default 10 s. */
   readonly heartbeatMs: number;
   /**
+   * How often the agent removes probes whose grant or expiry ended and checks
+   * whether another debugger attached (it then stands down). Default 1 s.
+   */
+  readonly sweepMs: number;
+  /**
    * How long the agent keeps probes armed without a broker connection. It
    * could miss a revocation, so past this every probe is removed. Default 30 s.
    */
@@ -98,6 +103,7 @@ export const DEFAULT_TRANSPORT: TransportSettings = Object.freeze({
   reconnectMinMs: 500,
   reconnectMaxMs: 30_000,
   heartbeatMs: 10_000,
+  sweepMs: 1000,
   brokerLossGraceMs: 30_000,
   maxFrameBytes: 1024 * 1024,
 });

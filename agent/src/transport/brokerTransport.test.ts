@@ -14,6 +14,7 @@ const FAST: TransportSettings = {
   reconnectMinMs: 10,
   reconnectMaxMs: 40,
   heartbeatMs: 60_000,
+  sweepMs: 1000,
   brokerLossGraceMs: 60_000,
   maxFrameBytes: 4096,
 };
