@@ -19,7 +19,7 @@ import { ConditionCostMeter } from './conditionCost';
 import { OriginalPositions } from '../capture/originalPositions';
 import { scheduleSerializerWarmUp, type ScheduledWarmUp } from '../capture/serializerWarmUp';
 import type { CapturedFrames } from '../capture/snapshotCapture';
-import { MAX_SCOPE_ANALYSIS_CHARS } from '../capture/inline/scopePlan';
+import { tooLargeToAnalyse } from '../capture/inline/scopePlan';
 import { planInWorker } from '../capture/inline/planWorker';
 import { buildReader } from '../capture/inline/readerCode';
 import { takeStack } from '../capture/inline/callSiteStack';
@@ -345,8 +345,10 @@ export class ProbeManager {
   private requestPlan(r: ProbeRecord, line: number, column: number, then: () => void): void {
     const script = this.scripts.get(r.resolvedUrl);
     const source = script ? this.deps.debuggerControl.scriptSource(script.record.scriptId) : { ok: false as const, message: 'the script is not loaded' };
-    if (!source.ok || source.source.length > MAX_SCOPE_ANALYSIS_CHARS) {
-      this.pauseInstead(r, source.ok ? `the script is ${source.source.length} characters, more than the ${MAX_SCOPE_ANALYSIS_CHARS} analysed for a pause-free capture` : source.message);
+    // A script too large is refused here, before its source is copied to a worker.
+    const refused = source.ok ? tooLargeToAnalyse(source.source.length) : source.message;
+    if (!source.ok || refused) {
+      this.pauseInstead(r, refused ?? 'the script could not be read');
       then();
       return;
     }

@@ -17,6 +17,11 @@ import { pb } from '@keyhole/protocol';
  */
 export const MAX_SCOPE_ANALYSIS_CHARS = 4 * 1024 * 1024;
 
+/** Why a script of this many characters is not analysed, or undefined when it is. */
+export function tooLargeToAnalyse(chars: number): string | undefined {
+  return chars > MAX_SCOPE_ANALYSIS_CHARS ? `the script is ${chars} characters, more than the ${MAX_SCOPE_ANALYSIS_CHARS} analysed for a pause-free capture` : undefined;
+}
+
 export interface PlannedBinding {
   readonly name: string;
   /**
@@ -74,7 +79,8 @@ export class ScriptScopes {
    * its top-level names form a function scope).
    */
   static analyse(source: string, module: boolean): { ok: true; scopes: ScriptScopes } | { ok: false; reason: string } {
-    if (source.length > MAX_SCOPE_ANALYSIS_CHARS) return { ok: false, reason: `the script is ${source.length} characters, more than the ${MAX_SCOPE_ANALYSIS_CHARS} analysed for a pause-free capture` };
+    const tooLarge = tooLargeToAnalyse(source.length);
+    if (tooLarge) return { ok: false, reason: tooLarge };
     try {
       const program = parse(source, { ...PARSE_OPTIONS, sourceType: module ? 'module' : 'script' }) as unknown as ESTree.Program;
       return { ok: true, scopes: new ScriptScopes(source, analyze(program, { ecmaVersion: 2022, sourceType: module ? 'module' : 'commonjs' })) };
