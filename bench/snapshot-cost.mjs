@@ -3,15 +3,21 @@
 // side by side: each variant runs in a fresh process, interleaved over
 // rounds, and the ratio is taken per round, then the median.
 //
-//   node bench/snapshot-cost.mjs [rounds=5] [hits=200]
+//   node bench/snapshot-cost.mjs [--quick] [rounds=5] [hits=200]
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { median } from './support/peer.mjs';
+import { benchArgs } from './support/rounds.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const rounds = Number(process.argv[2] ?? 5);
-const hits = Number(process.argv[3] ?? 200);
+const { quick } = benchArgs();
+const [roundsArg, hitsArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+/** Rounds (every variant once each). Default 5, 3 with --quick. */
+const rounds = Number(roundsArg ?? (quick ? 3 : 5));
+/** Probe hits per process. Default 200, 100 with --quick. */
+const hits = Number(hitsArg ?? (quick ? 100 : 200));
+if (!(rounds > 0 && hits > 0)) throw new Error(`rounds and hits must be positive numbers, got ${roundsArg} and ${hitsArg}`);
 // agent: default limits (5 frames with locals: a pause is needed for the
 // callers' variables); agent-top: maxFramesWithLocals 1, captured without a pause.
 const variants = ['base', 'bare', 'agent', 'agent-top'];
