@@ -31,7 +31,7 @@ import { countHttpServer, HTTP_SLOPE_REQUESTS } from './support/instrHttp.mjs';
 import { instructionSlope, relSpread } from './support/instrSlope.mjs';
 import { benchArgs } from './support/rounds.mjs';
 import { fmt, median, spread, table, verdict } from './support/stats.mjs';
-import { COUNTED, countInstructions, NODE_ARGS, VALGRIND_ARGS, valgrindVersion } from './support/valgrind.mjs';
+import { COUNTED, countInstructions, VALGRIND_ARGS, valgrindVersion } from './support/valgrind.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workloads = join(here, 'workloads');
@@ -93,7 +93,7 @@ export async function runIdleInstructions() {
     '',
     table(['workload', 'N1 → N2', 'no agent (instr/op)', 'agent (instr/op)', 'ratio base/agent', 'per repeat (min..max)', 'slope spread base / agent', 'agent heartbeats in window (valgrind wall)', `goal >= ${GOAL}`], rows),
     '',
-    `Instructions per op (per request for HTTP) = (Ir(N2) - Ir(N1)) / (N2 - N1), Ir counted by \`valgrind ${VALGRIND_ARGS.join(' ')}\` over ${COUNTED} of the measured process (${version}), \`node ${NODE_ARGS.join(' ')}\`. The broker peer and the HTTP load generator run natively in other processes and are not counted.`,
+    `Instructions per op (per request for HTTP) = (Ir(N2) - Ir(N1)) / (N2 - N1), Ir counted by \`valgrind ${VALGRIND_ARGS.join(' ')}\` over ${COUNTED} of the measured process (${version}). The broker peer and the HTTP load generator run natively in other processes and are not counted.`,
     `The agent does its periodic work (1 s sweep, heartbeats every ${HEARTBEAT_MS / 1000} s) on wall time, and valgrind runs the process 30-50x slower: per op it does far more of that work than natively, so the ratio is conservative. The HTTP slope varies by several percent between runs of the same variant (timing-dependent JIT decisions): compare the base slopes' spread.`,
   ].join('\n');
   return { text, summary };

@@ -47,7 +47,7 @@ import { countHttpServer, HTTP_SLOPE_REQUESTS } from './support/instrHttp.mjs';
 import { instructionSlope, relSpread } from './support/instrSlope.mjs';
 import { benchArgs } from './support/rounds.mjs';
 import { fmt, median, spread, table, verdict } from './support/stats.mjs';
-import { COUNTED, NODE_ARGS, VALGRIND_ARGS, valgrindVersion } from './support/valgrind.mjs';
+import { COUNTED, VALGRIND_ARGS, valgrindVersion } from './support/valgrind.mjs';
 
 const { quick } = benchArgs();
 const GOAL = 0.99;
@@ -180,7 +180,7 @@ export async function runRateLimitedInstructions() {
     '',
     table(['capture, repeat', 'snapshots low / high', 'cycles (difference)', 'disarms / re-arms (high)', 'pauses (high)', 'backtrace releases (high)', 'window s (valgrind)', 'expected ≈ 5 + rate × s', 'requests per cycle'], countRows),
     '',
-    `Instructions counted by \`valgrind ${VALGRIND_ARGS.join(' ')}\` over ${COUNTED} of the server (${version}), \`node ${NODE_ARGS.join(' ')}\`; the broker peer and the load generator run natively in other processes and are not counted. Both probe runs take the burst of 5 right after the install; the difference in snapshots is the cycles, each with one disarm (removeBreakpoint) and one re-arm (setBreakpointByUrl). A cycle's count includes what V8 redoes around the breakpoint (deoptimizing and re-optimizing the request path); with fewer requests between snapshots than natively it would count less. Valgrind counts no kernel instructions: the requests' socket work is not in base, so the ratio is conservative.`,
+    `Instructions counted by \`valgrind ${VALGRIND_ARGS.join(' ')}\` over ${COUNTED} of the server (${version}); the broker peer and the load generator run natively in other processes and are not counted. Both probe runs take the burst of 5 right after the install; the difference in snapshots is the cycles, each with one disarm (removeBreakpoint) and one re-arm (setBreakpointByUrl). A cycle's count includes what V8 redoes around the breakpoint (deoptimizing and re-optimizing the request path); with fewer requests between snapshots than natively it would count less. Valgrind counts no kernel instructions: the requests' socket work is not in base, so the ratio is conservative.`,
   ].join('\n');
   return { text, summary };
 }
