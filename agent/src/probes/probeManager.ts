@@ -35,6 +35,11 @@ export const CONDITION_COST_FALLBACK_MS = 0.2;
 /** Why a hot line's snapshots show no callers' variables (CaptureLimits.hotLineFramesWithLocals). */
 export const HOT_LINE_NOTE = "this line runs more often than the probe's rate: captured without pausing, callers' variables left out";
 
+/** The status note of a probe that captures by pausing although its limits would let it not; '' otherwise. */
+function pausingNote(r: ProbeRecord): string {
+  return r.pausingReason ? `captures by pausing (${r.pausingReason})` : '';
+}
+
 export interface TraceIds {
   readonly traceId: string;
   readonly spanId: string;
@@ -289,7 +294,7 @@ export class ProbeManager {
     r.deployedSha256 = res.deployedSha256;
     const install = () => {
       if (this.arm(r)) {
-        const notes = [res.note ?? '', r.pausingReason ? `captures by pausing (${r.pausingReason})` : ''].filter(Boolean);
+        const notes = [res.note ?? '', pausingNote(r)].filter(Boolean);
         this.setState(r, pb.ProbeState.INSTALLED, '', notes.join('; '), []);
         // Snapshot probes only: the first capture on cold code would run into the time budget and come out cut.
         if (r.kind === pb.ProbeKind.SNAPSHOT && !this.warmUp) this.warmUp = scheduleSerializerWarmUp(this.deps.limits, this.deps.redactor());
@@ -568,7 +573,7 @@ export class ProbeManager {
       r.breakpointId = undefined;
       if (!this.arm(r)) return;
     }
-    this.setState(r, r.state, r.code, `captures by pausing (${r.pausingReason})`, r.candidates);
+    this.setState(r, r.state, r.code, pausingNote(r), r.candidates);
   }
 
   private expire(r: ProbeRecord): void {
@@ -616,7 +621,7 @@ export class ProbeManager {
         r.breakpointId = undefined;
         if (!this.arm(r)) return;
       }
-      this.setState(r, r.state, r.code, r.pausingReason ? `captures by pausing (${r.pausingReason})` : HOT_LINE_NOTE, r.candidates);
+      this.setState(r, r.state, r.code, pausingNote(r) || HOT_LINE_NOTE, r.candidates);
     });
   }
 
