@@ -916,6 +916,7 @@ export namespace keyhole {
             maxHits: number;
             expiresAtMs: number;
             createdBy: string;
+            framesWithLocals: number;
             static create(properties: keyhole.v1.Probe.$Shape): keyhole.v1.Probe & keyhole.v1.Probe.$Shape;
             static create(properties?: keyhole.v1.Probe.$Properties): keyhole.v1.Probe;
             static encode(message: keyhole.v1.Probe.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -938,6 +939,7 @@ export namespace keyhole {
                 maxHits?: number;
                 expiresAtMs?: number;
                 createdBy?: string;
+                framesWithLocals?: number;
                 $unknowns?: Uint8Array[];
             }
             type $Shape = keyhole.v1.Probe.$Properties;

@@ -9276,6 +9276,7 @@ $root.keyhole = (function() {
              * @property {number} [maxHits] Probe maxHits
              * @property {number} [expiresAtMs] Probe expiresAtMs
              * @property {string} [createdBy] Probe createdBy
+             * @property {number} [framesWithLocals] Probe framesWithLocals
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -9388,6 +9389,14 @@ $root.keyhole = (function() {
             Probe.prototype.createdBy = "";
 
             /**
+             * Probe framesWithLocals.
+             * @member {number} framesWithLocals
+             * @memberof keyhole.v1.Probe
+             * @instance
+             */
+            Probe.prototype.framesWithLocals = 0;
+
+            /**
              * Creates a new Probe instance using the specified properties.
              * @function create
              * @memberof keyhole.v1.Probe
@@ -9439,6 +9448,8 @@ $root.keyhole = (function() {
                     writer.uint32(/* id 9, wireType 1 =*/73).double(message.expiresAtMs);
                 if (message.createdBy != null && $Object.hasOwnProperty.call(message, "createdBy") && message.createdBy !== "")
                     writer.uint32(/* id 10, wireType 2 =*/82).string(message.createdBy);
+                if (message.framesWithLocals != null && $Object.hasOwnProperty.call(message, "framesWithLocals") && message.framesWithLocals !== 0)
+                    writer.uint32(/* id 11, wireType 0 =*/88).uint32(message.framesWithLocals);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -9570,6 +9581,15 @@ $root.keyhole = (function() {
                                 delete message.createdBy;
                             continue;
                         }
+                    case 11: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.framesWithLocals = value;
+                            else
+                                delete message.framesWithLocals;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -9634,6 +9654,9 @@ $root.keyhole = (function() {
                 if (message.createdBy != null && $Object.hasOwnProperty.call(message, "createdBy"))
                     if (!$util.isString(message.createdBy))
                         return "createdBy: string expected";
+                if (message.framesWithLocals != null && $Object.hasOwnProperty.call(message, "framesWithLocals"))
+                    if (!$util.isInteger(message.framesWithLocals))
+                        return "framesWithLocals: integer expected";
                 return null;
             };
 
@@ -9702,6 +9725,9 @@ $root.keyhole = (function() {
                 if (object.createdBy != null)
                     if (typeof object.createdBy !== "string" || object.createdBy.length)
                         message.createdBy = $String(object.createdBy);
+                if (object.framesWithLocals != null)
+                    if ($Number(object.framesWithLocals) !== 0)
+                        message.framesWithLocals = object.framesWithLocals >>> 0;
                 return message;
             };
 
@@ -9733,6 +9759,7 @@ $root.keyhole = (function() {
                     object.maxHits = 0;
                     object.expiresAtMs = 0;
                     object.createdBy = "";
+                    object.framesWithLocals = 0;
                 }
                 if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
                     object.id = message.id;
@@ -9754,6 +9781,8 @@ $root.keyhole = (function() {
                     object.expiresAtMs = options.json && !$isFinite(message.expiresAtMs) ? $String(message.expiresAtMs) : message.expiresAtMs;
                 if (message.createdBy != null && $Object.hasOwnProperty.call(message, "createdBy"))
                     object.createdBy = message.createdBy;
+                if (message.framesWithLocals != null && $Object.hasOwnProperty.call(message, "framesWithLocals"))
+                    object.framesWithLocals = message.framesWithLocals;
                 return object;
             };
 
