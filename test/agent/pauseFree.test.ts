@@ -166,3 +166,47 @@ test('an enclosing let still in its temporal dead zone shows <uninitialized>, st
     await svc.stop();
   }
 });
+
+// Probe.framesWithLocals: a developer's per-probe choice below the agent's setting.
+
+test('a probe that asks for only its own frame (framesWithLocals 1) is captured without a pause under the default limits', async () => {
+  const { svc, conn } = await connect(ROOMY_BUDGETS);
+  try {
+    conn.send(setProbe('p-own', `fixtures/${FIXTURE}`, probeLine, { framesWithLocals: 1 }));
+    const installed = await conn.status('p-own', pb.ProbeState.INSTALLED);
+    assert.doesNotMatch(installed.message, /captures by pausing/);
+    await svc.call('handle', 4, 2);
+    const snap = await nextSnapshot(conn, 'p-own');
+    assert.equal(snap.frames[0]!.localsCaptured, true);
+    assert.equal(byName(snap.frames[0]!.scopes.find((s) => s.kind === pb.ScopeKind.LOCAL)!.variables, 'qty').text, '2');
+    assert.ok(snap.frames.length >= 3);
+    assert.ok(snap.frames.slice(1).every((f) => !f.localsCaptured && f.scopes.length === 0));
+    assert.equal(await pausesOnceCaptured(conn), 0);
+  } finally {
+    await svc.stop();
+  }
+});
+
+test('probes sharing a pause each get the frames with locals they asked for, never more than the setting', async () => {
+  // The setting is 3: one probe takes it (0), one asks for 2, one asks for 9 and is held to 3.
+  const { svc, conn } = await connect({ ...ROOMY_BUDGETS, capture: { ...ROOMY_BUDGETS.capture, maxFramesWithLocals: 3 } });
+  try {
+    const asked = { 'p-setting': 0, 'p-two': 2, 'p-nine': 9 };
+    for (const [id, framesWithLocals] of Object.entries(asked)) {
+      conn.send(setProbe(id, `fixtures/${FIXTURE}`, probeLine, { framesWithLocals }));
+      await conn.status(id, pb.ProbeState.INSTALLED);
+    }
+    await svc.call('handle', 6, 1);
+    const withLocals = async (id: string) => (await nextSnapshot(conn, id)).frames.map((f) => f.localsCaptured);
+    const [setting, two, nine] = [await withLocals('p-setting'), await withLocals('p-two'), await withLocals('p-nine')];
+    assert.ok(setting.length >= 4, `a deep enough stack: ${setting.length} frames`);
+    assert.deepEqual(setting.slice(0, 4), [true, true, true, false]);
+    assert.deepEqual(two.slice(0, 4), [true, true, false, false]);
+    assert.deepEqual(nine, setting);
+    assert.equal(two.length, setting.length, 'the same stack, fewer variables');
+    const beat = await conn.next((m) => m.body === 'heartbeat' && Number(m.heartbeat!.stats!.snapshotsCaptured) >= 3, 20_000, 'a heartbeat after the snapshots');
+    assert.equal(Number(beat.heartbeat!.stats!.pauses), 1, 'one pause served all three');
+  } finally {
+    await svc.stop();
+  }
+});

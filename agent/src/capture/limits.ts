@@ -49,3 +49,14 @@ export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = Object.freeze({
   maxBytes: 64 * 1024,
   timeBudgetMs: 5,
 });
+
+/**
+ * The limits one probe captures with: the setting, or fewer frames with
+ * locals when the probe asks for fewer (Probe.framesWithLocals; 0 asks for
+ * the setting). A probe never gets more than the setting: ops set the
+ * ceiling, developers choose below it.
+ */
+export function limitsForProbe(limits: CaptureLimits, framesWithLocals: number): CaptureLimits {
+  if (!(framesWithLocals > 0) || framesWithLocals >= limits.maxFramesWithLocals) return limits;
+  return Object.freeze({ ...limits, maxFramesWithLocals: Math.floor(framesWithLocals) });
+}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { pb } from '@keyhole/protocol';
-import type { CaptureLimits } from '../capture/limits';
+import { limitsForProbe, type CaptureLimits } from '../capture/limits';
 import type { RateSettings } from '../config';
 import { BlockedTimeBudget } from '../gate/blockedTimeBudget';
 import { TokenBucket } from '../gate/tokenBucket';
@@ -38,6 +38,25 @@ export const HOT_LINE_NOTE = "this line runs more often than the probe's rate: c
 /** The status note of a probe that captures by pausing although its limits would let it not; '' otherwise. */
 function pausingNote(r: ProbeRecord): string {
   return r.pausingReason ? `captures by pausing (${r.pausingReason})` : '';
+}
+
+/** Without callers' variables to read, a snapshot needs no pause at all. */
+function wantsPauseFree(kind: pb.ProbeKind, limits: CaptureLimits): boolean {
+  return kind === pb.ProbeKind.SNAPSHOT && limits.maxFramesWithLocals <= 1;
+}
+
+/** The limits of the probe that wants the most frames with locals: one pause serves every probe that asked for it. */
+function widestLimits(due: readonly Capturing[]): CaptureLimits {
+  let widest = due[0]!.record.limits;
+  for (const c of due) if (c.record.limits.maxFramesWithLocals > widest.maxFramesWithLocals) widest = c.record.limits;
+  return widest;
+}
+
+/** A shared capture cut down to what one probe asked for: frames past its frames-with-locals keep their place, not their variables. */
+function framesFor(r: ProbeRecord, captured: CapturedFrames): pb.StackFrame.$Properties[] {
+  const n = r.limits.maxFramesWithLocals;
+  if (!captured.frames.some((f, i) => i >= n && f.localsCaptured)) return captured.frames;
+  return captured.frames.map((f, i) => (i < n || !f.localsCaptured ? f : { ...f, scopes: [], localsCaptured: false }));
 }
 
 export interface TraceIds {
@@ -229,8 +248,8 @@ export class ProbeManager {
     const slot = this.slots.length;
     const now = performance.now();
     const logpoint = probe.kind === pb.ProbeKind.LOGPOINT;
-    // Without callers' variables to read, a snapshot needs no pause at all.
-    const pauseFree = this.wantsPauseFree(probe.kind);
+    const limits = limitsForProbe(this.deps.limits, probe.framesWithLocals);
+    const pauseFree = wantsPauseFree(probe.kind, limits);
     const rate = this.deps.rate;
     const expiresAtMs = probe.expiresAtMs > 0 ? Math.min(probe.expiresAtMs, auth.notAfterMs) : auth.notAfterMs;
     const record: ProbeRecord = {
@@ -242,6 +261,7 @@ export class ProbeManager {
       maxHits: probe.maxHits || auth.maxHits || rate.defaultMaxHits,
       bucket: logpoint ? new TokenBucket(rate.logpointsPerSecond, rate.logpointBurst, now) : new TokenBucket(rate.snapshotsPerSecond, rate.snapshotBurst, now),
       hitTest,
+      limits,
       condition: buildBreakpointCondition(slot, compiledCondition, valuesJs),
       compiledCondition,
       pauseFree,
@@ -334,10 +354,6 @@ export class ProbeManager {
   /** Measured once per condition text, with a gate slot that always declines. */
   private measureConditionCost(r: ProbeRecord): void {
     if (r.conditionCostMs === 0) r.conditionCostMs = this.costMeter.costOf(r.condition.replace(`gate(${r.slot})`, 'gate(-1)'), CONDITION_COST_FALLBACK_MS);
-  }
-
-  private wantsPauseFree(kind: pb.ProbeKind): boolean {
-    return kind === pb.ProbeKind.SNAPSHOT && this.deps.limits.maxFramesWithLocals <= 1;
   }
 
   /**
@@ -544,7 +560,7 @@ export class ProbeManager {
     r.inlineStartedAt = 0;
     const plan = r.inline;
     if (!plan) return false;
-    const limits = this.deps.limits;
+    const limits = r.limits;
     try {
       const captured = captureInline({ scopes: plan.scopes, reader: plan.reader, values, self, stack: takeStack(this.inline, limits.maxFrames), limits, redactor: this.deps.redactor() });
       if (r.hotLine) captured.errors.push({ code: 'KH_CAPTURE_HOT_LINE', message: HOT_LINE_NOTE });
@@ -681,7 +697,7 @@ export class ProbeManager {
     if (!first) return;
     const redactor = this.deps.redactor();
     const deps: CaptureDeps = {
-      limits: this.deps.limits,
+      limits: widestLimits(due),
       redactor,
       scriptUrl: (id) => this.scriptUrls.get(id),
       handOff: this.deps.handOff,
@@ -696,7 +712,7 @@ export class ProbeManager {
 
   /** One snapshot per probe that asked for this capture; encoding and sending wait until the host runs on. */
   private deliverSnapshots(due: readonly Capturing[], captured: CapturedFrames, blockedMs: number, framesTotal: number): void {
-    const snapshots: pb.Snapshot.$Properties[] = [];
+    const snapshots: { record: ProbeRecord; snapshot: pb.Snapshot.$Properties }[] = [];
     for (const c of due) {
       const r = c.record;
       const snapshotId = randomBytes(8).toString('hex');
@@ -710,7 +726,7 @@ export class ProbeManager {
       const now = performance.now();
       if (r.breakpointId && !r.bucket.has(now)) this.outOfTokens(r, now);
       this.counters.snapshotsCaptured++;
-      snapshots.push({
+      const snapshot: pb.Snapshot.$Properties = {
         id: snapshotId,
         probeId: r.probe.id,
         grantId: r.grantId,
@@ -724,11 +740,12 @@ export class ProbeManager {
         spanId: c.trace?.spanId ?? '',
         stats: { durationMicros: Math.round(blockedMs * 1000), framesTotal },
         maskedKinds: captured.maskedKinds,
-      });
+      };
+      snapshots.push({ record: r, snapshot });
     }
     this.post(() => {
       this.originals.fill(captured.frames, captured.scriptIds);
-      for (const snapshot of snapshots) this.deps.onSnapshot(snapshot);
+      for (const { record, snapshot } of snapshots) this.deps.onSnapshot({ ...snapshot, frames: framesFor(record, captured) });
     });
   }
 

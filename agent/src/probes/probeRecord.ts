@@ -1,4 +1,5 @@
 import { pb } from '@keyhole/protocol';
+import type { CaptureLimits } from '../capture/limits';
 import type { TokenBucket } from '../gate/tokenBucket';
 import type { ReaderSlots } from '../capture/inline/readerCode';
 import type { PlannedScope } from '../capture/inline/scopePlan';
@@ -21,6 +22,8 @@ export interface ProbeRecord {
   readonly maxHits: number;
   readonly bucket: TokenBucket;
   readonly hitTest: ((hitCount: number) => boolean) | undefined;
+  /** The capture limits with the probe's own frames-with-locals choice applied (capture/limits.ts limitsForProbe). */
+  readonly limits: CaptureLimits;
   /**
    * The full V8 condition, built when the probe is set; a pause-free
    * snapshot's is rebuilt once, with its reads, when it is first armed.
