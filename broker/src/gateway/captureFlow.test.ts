@@ -32,11 +32,14 @@ test('probes out, statuses, snapshots and log lines in, over real sockets; the k
       assert.equal((await agent.next((m) => !!m.grant)).grant?.grant?.approvals?.length, 1);
 
       // A probe set over HTTP reaches the agent.
-      const created = await api('POST', '/v1/probes', { grantId: grant.id, path: 'src/orders/cart.ts', line: 12, hitCondition: '>= 2' });
+      const created = await api('POST', '/v1/probes', { grantId: grant.id, path: 'src/orders/cart.ts', line: 12, hitCondition: '>= 2', framesWithLocals: 1 });
       assert.equal(created.status, 201, JSON.stringify(created.json));
+      assert.equal(created.json.framesWithLocals, 1);
       const set = (await agent.next((m) => !!m.setProbe)).setProbe?.probe;
       assert.equal(set?.id, created.json.id);
-      assert.deepEqual([set?.location?.path, set?.location?.line, set?.hitCondition], ['src/orders/cart.ts', 12, '>= 2']);
+      assert.deepEqual([set?.location?.path, set?.location?.line, set?.hitCondition, set?.framesWithLocals], ['src/orders/cart.ts', 12, '>= 2', 1]);
+      const listed = (await api('GET', `/v1/probes?grant=${grant.id}`)).json as unknown as { id: string; framesWithLocals: number }[];
+      assert.deepEqual(listed.map((p) => [p.id, p.framesWithLocals]), [[created.json.id, 1]], 'GET /v1/probes shows it');
 
       // The agent's status reaches the client, aggregated over instances.
       agent.send(encodeAgentMessage({ probeStatus: { probeId: set?.id, state: pb.ProbeState.INSTALLED, resolvedUrl: 'file:///app/dist/cart.js', resolvedLine: 40 } }));
@@ -61,6 +64,14 @@ test('probes out, statuses, snapshots and log lines in, over real sockets; the k
       await agent.next((m) => m.setProbe?.probe?.id === lp.json.id);
       agent.send(encodeAgentMessage({ logLine: { probeId: lp.json.id as string, grantId: grant.id, message: 'n=3', loggedAtMs: w.now } }));
       assert.equal((await client.next((e) => !!e.logLineArrived)).logLineArrived?.logLine?.message, 'n=3');
+
+      // An agent that connects later is sent the same probes, each with its framesWithLocals (0 for the logpoint).
+      const later = await connectPeer(ws + '/agent', (d) => decodeBrokerMessage(d));
+      peers.push(later);
+      later.send(encodeAgentMessage({ hello: { version: currentVersion(), service: 'orders', instanceId: 'i-3', labels: { region: 'eu' }, token: agentToken } }));
+      await later.next((m) => m.setProbe?.probe?.id === lp.json.id);
+      const resent = later.frames.flatMap((m) => (m.setProbe?.probe ? [m.setProbe.probe] : []));
+      assert.deepEqual(resent.map((p) => [p.id, p.kind, p.framesWithLocals]).sort(), [[created.json.id, pb.ProbeKind.SNAPSHOT, 1], [lp.json.id, pb.ProbeKind.LOGPOINT, 0]].sort());
 
       // Removing a probe tells the agent.
       assert.equal((await api('DELETE', `/v1/probes/${String(created.json.id)}`)).status, 200);

@@ -27,6 +27,7 @@ export function probeMessage(p: ProbeRecord): pb.Probe.$Properties {
     hitCondition: p.hitCondition,
     logTemplate: p.logTemplate,
     maxHits: p.maxHits,
+    framesWithLocals: p.framesWithLocals,
     expiresAtMs: p.expiresAtMs,
     createdBy: p.createdBy,
   };

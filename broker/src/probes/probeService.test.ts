@@ -4,7 +4,9 @@ import { buildActivity } from '../activity/activityView';
 import { verifyAudit } from '../audit/auditLog';
 import { BrokerErrorCode, isBrokerError } from '../errors';
 import { type BrokerEvent } from '../events';
+import { SqliteStore } from '../store/sqlite/sqliteStore';
 import { withWorld } from '../testing/world';
+import { PROBE_LIMITS } from './probeService';
 
 const code = (c: string) => (err: unknown) => isBrokerError(err) && err.code === c;
 const GRANT = { service: 'orders', scopeGlobs: ['src/orders/**'], kinds: ['SNAPSHOT'], reason: 'bug' };
@@ -45,6 +47,52 @@ test('probes are refused outside the grant: other people, inactive grants, other
     await w.grants.revoke(dev, grant.id, 'done');
     await assert.rejects(probes.set(dev, { grantId: grant.id, path: 'src/orders/a.ts', line: 1 }), code(BrokerErrorCode.GrantNotActive));
     assert.equal((await probes.list(dev, {})).length, 0);
+  });
+});
+
+test('framesWithLocals: 0 to the limit on a snapshot, 0 when left out, refused otherwise and on a logpoint; stored and audited', async () => {
+  await withWorld(async (w) => {
+    await w.service('orders');
+    const dev = await w.user('dev', ['developer']);
+    const grant = await w.activeGrant(dev, { ...GRANT, kinds: ['SNAPSHOT', 'LOGPOINT'] });
+    const at = (line: number, more: Record<string, unknown> = {}) => ({ grantId: grant.id, path: 'src/orders/cart.ts', line, ...more });
+    assert.equal(PROBE_LIMITS.maxFramesWithLocals, 64);
+
+    const absent = await w.broker.probes.set(dev, at(1));
+    const zero = await w.broker.probes.set(dev, at(2, { framesWithLocals: 0 }));
+    const one = await w.broker.probes.set(dev, at(3, { framesWithLocals: 1 }));
+    const most = await w.broker.probes.set(dev, at(4, { framesWithLocals: 64 }));
+    const logpoint = await w.broker.probes.set(dev, at(5, { kind: 'LOGPOINT', logTemplate: 'n={n}', framesWithLocals: 0 }));
+    assert.deepEqual([absent, zero, one, most, logpoint].map((p) => p.framesWithLocals), [0, 0, 1, 64, 0]);
+
+    const refused = async (input: Record<string, unknown>, message: RegExp) => {
+      await assert.rejects(w.broker.probes.set(dev, input), (err: unknown) => {
+        assert.ok(isBrokerError(err), String(err));
+        assert.equal(err.code, BrokerErrorCode.BadRequest);
+        assert.match(err.message, message);
+        assert.match(err.hint, /framesWithLocals/);
+        return true;
+      });
+    };
+    for (const bad of [-1, 1.5, 65, '3', null, true]) await refused(at(6, { framesWithLocals: bad }), /^framesWithLocals must be a whole number from 0 to 64$/);
+    await refused(at(6, { kind: 'LOGPOINT', logTemplate: 'n={n}', framesWithLocals: 2 }), /^framesWithLocals applies to snapshots; a logpoint captures no frames \(got 2\)$/);
+
+    // Read back from the SQLite file itself, through a second connection.
+    const reader = SqliteStore.open(w.temp.path, { readonly: true });
+    try {
+      const stored = await reader.transaction((r) => r.probes.list({ grantId: grant.id }));
+      assert.deepEqual(stored.map((p) => [p.line, p.framesWithLocals]).sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0)), [[1, 0], [2, 0], [3, 1], [4, 64], [5, 0]]);
+    } finally {
+      await reader.close();
+    }
+
+    // The audit row names it only when the developer chose a value.
+    const details = (await w.store.transaction((r) => r.audit.list(0, 1000)))
+      .filter((r) => r.action === 'probe.set')
+      .map((r) => JSON.parse(r.details) as { line: number; framesWithLocals?: number });
+    assert.deepEqual(details.map((d) => [d.line, d.framesWithLocals]), [[1, undefined], [2, undefined], [3, 1], [4, 64], [5, undefined]]);
+    assert.equal((await w.auditActions()).filter((a) => a === 'probe.set.refused').length, 7, 'each refusal is audited');
+    assert.equal((await verifyAudit(w.store)).ok, true);
   });
 });
 

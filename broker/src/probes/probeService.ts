@@ -23,6 +23,13 @@ export const PROBE_LIMITS = {
   maxHitConditionLength: 50,
   maxLogTemplateLength: 2000,
   maxLine: 10_000_000,
+  /**
+   * Most frames, from the probe's own, a snapshot probe may ask to capture
+   * with their variables. The agent holds a larger value to its own
+   * `capture.maxFramesWithLocals` anyway (ops set the ceiling); this only
+   * refuses nonsense early.
+   */
+  maxFramesWithLocals: 64,
   /** Active probes a single grant may hold at once. */
   maxActivePerGrant: 50,
   /** Longest grant id written into a refusal's audit row (ids are far shorter; the rest is noise). */
@@ -39,6 +46,8 @@ export interface ProbeInput {
   hitCondition?: unknown;
   logTemplate?: unknown;
   maxHits?: unknown;
+  /** Frames captured with variables; 0 or absent: the agent's setting. Snapshots only. */
+  framesWithLocals?: unknown;
 }
 
 const bad = (message: string, hint: string) => brokerError(BrokerErrorCode.BadRequest, message, hint);
@@ -104,6 +113,10 @@ export class ProbeService {
     const hitCondition = optionalText('hitCondition', input.hitCondition, PROBE_LIMITS.maxHitConditionLength);
     const logTemplate = optionalText('logTemplate', input.logTemplate, PROBE_LIMITS.maxLogTemplateLength);
     if (kind === 'LOGPOINT' && logTemplate.trim() === '') throw bad('a logpoint needs a logTemplate', 'e.g. "user {user.id} has {items.length} items"');
+    const framesWithLocals = wholeNumber('framesWithLocals', input.framesWithLocals, 0, PROBE_LIMITS.maxFramesWithLocals, 0);
+    if (kind === 'LOGPOINT' && framesWithLocals !== 0) {
+      throw bad(`framesWithLocals applies to snapshots; a logpoint captures no frames (got ${framesWithLocals})`, 'leave framesWithLocals out for a logpoint');
+    }
     const path = input.path;
 
     const { probe, grant } = await this.store.transaction(async (r) => {
@@ -141,6 +154,7 @@ export class ProbeService {
         hitCondition,
         logTemplate,
         maxHits,
+        framesWithLocals,
         expiresAtMs: grant.notAfterMs,
         createdBy: actor.id,
         createdAtMs: now,
@@ -149,7 +163,7 @@ export class ProbeService {
         removeReason: '',
       };
       await r.probes.insert(probe);
-      await appendAudit(r, { actor: actor.id, action: 'probe.set', subject: probe.id, details: { grantId: grant.id, kind, path, line, condition, hitCondition } }, now);
+      await appendAudit(r, { actor: actor.id, action: 'probe.set', subject: probe.id, details: { grantId: grant.id, kind, path, line, condition, hitCondition, ...(framesWithLocals ? { framesWithLocals } : {}) } }, now);
       return { probe, grant };
     });
     this.events.emit({ type: 'probe.set', probe, selector: grant.selector });

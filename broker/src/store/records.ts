@@ -124,6 +124,8 @@ export interface ProbeRecord {
   readonly hitCondition: string;
   readonly logTemplate: string;
   readonly maxHits: number;
+  /** Frames, from the probe's own, a snapshot captures with variables; 0: the agent's setting (which also caps it). Always 0 for a logpoint. */
+  readonly framesWithLocals: number;
   /** 0: the grant's window end. */
   readonly expiresAtMs: number;
   readonly createdBy: string;

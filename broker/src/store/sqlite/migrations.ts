@@ -202,6 +202,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: 'probe-frames-with-locals',
+    // A snapshot probe's own choice of how many frames it captures with
+    // variables; 0 (every probe set before this step) is the agent's setting.
+    sql: `
+      ALTER TABLE probes ADD COLUMN frames_with_locals INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

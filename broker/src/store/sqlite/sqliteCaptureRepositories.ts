@@ -1,5 +1,5 @@
 /**
- * SQLite repositories for probes, snapshots and kill switches (schema step 4).
+ * SQLite repositories for probes, snapshots and kill switches (schema steps 4, 5 and 7).
  */
 import { type GrantKind, type KillSwitchRecord, type ProbeRecord, type SnapshotRecord } from '../records';
 import { type KillSwitchRepository, type ProbeFilter, type ProbeRepository, type SnapshotFilter, type SnapshotRepository } from '../store';
@@ -22,6 +22,7 @@ function toProbe(r: Row): ProbeRecord {
     hitCondition: str(r.hit_condition),
     logTemplate: str(r.log_template),
     maxHits: num(r.max_hits),
+    framesWithLocals: num(r.frames_with_locals),
     expiresAtMs: num(r.expires_at_ms),
     createdBy: str(r.created_by),
     createdAtMs: num(r.created_at_ms),
@@ -56,10 +57,10 @@ export function sqliteProbes(prepare: Prepare): ProbeRepository {
   return {
     async insert(p) {
       prepare(
-        `INSERT INTO probes (id, grant_id, service, kind, path, line, column_number, condition, hit_condition, log_template, max_hits,
+        `INSERT INTO probes (id, grant_id, service, kind, path, line, column_number, condition, hit_condition, log_template, max_hits, frames_with_locals,
            expires_at_ms, created_by, created_at_ms, removed_at_ms, removed_by, remove_reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(p.id, p.grantId, p.service, p.kind, p.path, p.line, p.column, p.condition, p.hitCondition, p.logTemplate, p.maxHits, p.expiresAtMs, p.createdBy, p.createdAtMs, p.removedAtMs, p.removedBy, p.removeReason);
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(p.id, p.grantId, p.service, p.kind, p.path, p.line, p.column, p.condition, p.hitCondition, p.logTemplate, p.maxHits, p.framesWithLocals, p.expiresAtMs, p.createdBy, p.createdAtMs, p.removedAtMs, p.removedBy, p.removeReason);
     },
     async get(id) {
       const r = prepare('SELECT * FROM probes WHERE id = ?').get(id) as Row | undefined;

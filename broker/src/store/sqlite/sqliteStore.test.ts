@@ -53,6 +53,35 @@ test('a file migrated part way is brought up to date step by step', async () => 
   }
 });
 
+test('step 7 gives probes written by the previous schema framesWithLocals 0, and new probes keep theirs', async () => {
+  const t = tempDir();
+  const path = join(t.dir, 'b.db');
+  try {
+    const db = new Database(path);
+    assert.deepEqual(migrate(db, MIGRATIONS.filter((m) => m.version < 7)).at(-1), 6);
+    db.prepare("INSERT INTO services (name, policy, created_at_ms, updated_at_ms) VALUES ('orders', '{}', 1, 1)").run();
+    db.prepare(
+      `INSERT INTO grants (id, service, requester, selector, scope_globs, kinds, requested_duration_ms, reason, ticket, status, created_at_ms)
+       VALUES ('g_1', 'orders', 'dev', '{}', '["src/**"]', '["SNAPSHOT"]', 60000, 'bug', '', 'approved', 1)`,
+    ).run();
+    db.prepare("INSERT INTO probes (id, grant_id, service, kind, path, line, max_hits, created_by, created_at_ms) VALUES ('p_old', 'g_1', 'orders', 'SNAPSHOT', 'src/a.ts', 3, 5, 'dev', 2)").run();
+    db.close();
+
+    const store = SqliteStore.open(path);
+    try {
+      assert.deepEqual(store.schemaVersions(), MIGRATIONS.map((m) => m.version));
+      const old = await store.transaction((r) => r.probes.get('p_old'));
+      assert.deepEqual([old?.maxHits, old?.framesWithLocals], [5, 0], 'a probe from before step 7 means the agent\'s setting');
+      await store.transaction((r) => r.probes.insert({ ...old!, id: 'p_new', line: 4, framesWithLocals: 1 }));
+      assert.deepEqual((await store.transaction((r) => r.probes.list({ grantId: 'g_1' }))).map((p) => [p.id, p.framesWithLocals]), [['p_new', 1], ['p_old', 0]]);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    t.dispose();
+  }
+});
+
 test('a file from a newer broker is refused with KH_STORE_SCHEMA', () => {
   const t = tempDir();
   const path = join(t.dir, 'b.db');
