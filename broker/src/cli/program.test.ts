@@ -131,6 +131,44 @@ test('exit codes: usage 2, refused 3, unauthenticated 4, not found 5, unreachabl
   });
 });
 
+test('probe set --frames-with-locals: sent to the broker and listed; not a count, too many or on a logpoint is refused', async () => {
+  await withCli(async (cli, dir) => {
+    const root = (await cli(['init', '--admin', 'root'])).out.trim();
+    const token = async (id: string, role: string) => (await cli(['user', 'add', id, '--role', role], root)).out.trim();
+    const dev = await token('dev', 'developer');
+    const ann = await token('ann', 'approver');
+    const ops = await token('ops1', 'ops');
+    const key = join(dir, 'ann.key');
+    assert.equal((await cli(['keys', 'generate', '--out', key])).code, 0);
+    assert.equal((await cli(['keys', 'register', '--pub', `${key}.pub`], ann)).code, 0);
+    assert.equal((await cli(['service', 'add', 'orders', '--approvals', '1'], ops)).code, 0);
+    const grant = (await cli(['grant', 'request', '--service', 'orders', '--glob', 'src/**', '--reason', 'slow carts', '--kind', 'snapshot', 'logpoint'], dev)).out.trim();
+    assert.equal((await cli(['grant', 'approve', grant, '--key', key], ann)).out.trim(), 'active');
+
+    const one = await cli(['probe', 'set', 'src/orders/cart.ts:42', '--grant', grant, '--frames-with-locals', '1', '--json'], dev);
+    assert.equal(one.code, 0, one.err);
+    const set = JSON.parse(one.out) as { id: string; framesWithLocals: number };
+    assert.equal(set.framesWithLocals, 1);
+    const plain = await cli(['probe', 'set', 'src/orders/cart.ts:43', '--grant', grant, '--json'], dev);
+    assert.equal((JSON.parse(plain.out) as { framesWithLocals: number }).framesWithLocals, 0, 'left out: the agent\'s setting');
+    const listed = JSON.parse((await cli(['probe', 'list', '--grant', grant, '--json'], dev)).out) as { id: string; framesWithLocals: number }[];
+    assert.equal(listed.find((p) => p.id === set.id)?.framesWithLocals, 1);
+
+    for (const bad of ['two', '1.5', '-1', '']) {
+      const r = await cli(['probe', 'set', 'src/orders/cart.ts:44', '--grant', grant, `--frames-with-locals=${bad}`], dev);
+      assert.equal(r.code, ExitCode.Usage, `"${bad}": ${r.err}`);
+      assert.match(r.err, /--frames-with-locals .* is not a count/);
+    }
+    const tooMany = await cli(['probe', 'set', 'src/orders/cart.ts:44', '--grant', grant, '--frames-with-locals', '65'], dev);
+    assert.equal(tooMany.code, ExitCode.Refused, tooMany.err);
+    assert.match(tooMany.err, /KH_BAD_REQUEST.*framesWithLocals must be a whole number from 0 to 64/);
+    const onLogpoint = await cli(['probe', 'set', 'src/orders/cart.ts:44', '--grant', grant, '--log', 'n={n}', '--frames-with-locals', '2'], dev);
+    assert.equal(onLogpoint.code, ExitCode.Usage, onLogpoint.err);
+    assert.match(onLogpoint.err, /--frames-with-locals applies to snapshots, not logpoints/);
+    assert.equal(JSON.parse((await cli(['probe', 'list', '--grant', grant, '--json'], dev)).out).length, 2, 'no refused probe was set');
+  });
+});
+
 test('`keyhole broker start` serves on the given port and stops cleanly on SIGTERM', async () => {
   const t = openTempStore();
   await t.store.close();

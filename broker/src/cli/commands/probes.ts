@@ -40,11 +40,17 @@ export function registerProbeCommands(program: Command, ctx: CliContext): void {
     .option('--condition <expr>', 'capture only when this side-effect-free expression is true')
     .option('--hit-condition <expr>', 'e.g. ">= 10" or "% 100"')
     .option('--max-hits <n>', 'stop after this many captures (0: the grant or agent default)')
+    .option('--frames-with-locals <n>', "how many frames, from the probe's own, a snapshot captures with their variables (0: the agent's setting, 5 unless ops changed it); 1 never pauses the service, more also captures callers' variables at the cost of a short pause")
     .option('--json', 'print the probe as JSON')
-    .action(async (where: string, o: { grant: string; log?: string; condition?: string; hitCondition?: string; maxHits?: string; json?: boolean }, cmd: Command) => {
+    .action(async (where: string, o: { grant: string; log?: string; condition?: string; hitCondition?: string; maxHits?: string; framesWithLocals?: string; json?: boolean }, cmd: Command) => {
       const { path, line } = parseLocation(where);
       const maxHits = o.maxHits === undefined ? undefined : Number(o.maxHits);
       if (maxHits !== undefined && (!Number.isInteger(maxHits) || maxHits < 0)) throw new CliError(ExitCode.Usage, 'KH_USAGE', `--max-hits ${o.maxHits} is not a count`, 'use a whole number');
+      const framesWithLocals = o.framesWithLocals === undefined ? undefined : Number(o.framesWithLocals);
+      if (framesWithLocals !== undefined && (o.framesWithLocals?.trim() === '' || !Number.isInteger(framesWithLocals) || framesWithLocals < 0)) {
+        throw new CliError(ExitCode.Usage, 'KH_USAGE', `--frames-with-locals ${o.framesWithLocals} is not a count`, 'use a whole number, e.g. 1 to capture only the line\'s own frame without pausing');
+      }
+      if (framesWithLocals && o.log !== undefined) throw new CliError(ExitCode.Usage, 'KH_USAGE', '--frames-with-locals applies to snapshots, not logpoints (--log)', 'leave out --frames-with-locals or --log');
       const p = await ctx.client(cmd).call<ProbeJson>('POST', '/v1/probes', {
         grantId: o.grant,
         kind: o.log === undefined ? 'SNAPSHOT' : 'LOGPOINT',
@@ -54,6 +60,7 @@ export function registerProbeCommands(program: Command, ctx: CliContext): void {
         ...(o.condition === undefined ? {} : { condition: o.condition }),
         ...(o.hitCondition === undefined ? {} : { hitCondition: o.hitCondition }),
         ...(maxHits === undefined ? {} : { maxHits }),
+        ...(framesWithLocals === undefined ? {} : { framesWithLocals }),
       });
       if (o.json) return printJson(ctx, p);
       ctx.out(`${p.id}\n`);
