@@ -21,6 +21,14 @@ export interface KeyholeLaunchArgs {
   readonly remoteRoot?: string;
   /** How many snapshots keyhole/snapshots lists. Default 50. */
   readonly snapshotHistoryLimit?: number;
+  /**
+   * How many frames, from the breakpoint's own, each snapshot captures with
+   * their variables (1 to LAUNCH_LIMITS.maxFramesWithLocals). Default: unset,
+   * meaning the agent's setting (`capture.maxFramesWithLocals`, 5 unless ops
+   * changed it), which also caps a larger value. 1 never pauses the service.
+   * Logpoints ignore it.
+   */
+  readonly framesWithLocals?: number;
 }
 
 export const LAUNCH_DEFAULTS = {
@@ -31,7 +39,11 @@ export const LAUNCH_DEFAULTS = {
 } as const;
 
 /** Limits on what a configuration may ask for. */
-export const LAUNCH_LIMITS = { maxSnapshotHistory: 1000 } as const;
+export const LAUNCH_LIMITS = {
+  maxSnapshotHistory: 1000,
+  /** The broker's limit too (PROBE_LIMITS.maxFramesWithLocals); the agent holds a value to its own setting anyway. */
+  maxFramesWithLocals: 64,
+} as const;
 
 export const LAUNCH_ARG_DESCRIPTIONS: Readonly<Record<keyof KeyholeLaunchArgs, string>> = {
   broker: 'http(s):// URL of the Keyhole broker.',
@@ -42,6 +54,8 @@ export const LAUNCH_ARG_DESCRIPTIONS: Readonly<Record<keyof KeyholeLaunchArgs, s
   localRoot: 'The workspace folder the deployed code was built from.',
   remoteRoot: 'The deployed root matching localRoot; without it, paths are matched by suffix.',
   snapshotHistoryLimit: `How many snapshots the history lists (default ${LAUNCH_DEFAULTS.snapshotHistoryLimit}).`,
+  framesWithLocals:
+    "How many frames a snapshot captures with their variables (default: the agent's setting, 5 unless ops changed it): 1 captures only the line's own frame and never pauses the service; more also captures callers' variables at the cost of a short pause.",
 };
 
 export type TokenSource = { readonly kind: 'env'; readonly name: string } | { readonly kind: 'file'; readonly path: string };
@@ -54,6 +68,8 @@ export interface ResolvedLaunchArgs {
   readonly localRoot: string;
   readonly remoteRoot: string;
   readonly snapshotHistoryLimit: number;
+  /** undefined: the agent's setting. */
+  readonly framesWithLocals: number | undefined;
 }
 
 export type Resolved = { readonly ok: true; readonly args: ResolvedLaunchArgs } | { readonly ok: false; readonly problems: string[] };
@@ -97,9 +113,16 @@ export function resolveLaunchArgs(raw: unknown, cwd: string): Resolved {
     if (typeof h !== 'number' || !Number.isInteger(h) || h < 1 || h > LAUNCH_LIMITS.maxSnapshotHistory) problems.push(`"snapshotHistoryLimit" must be a whole number from 1 to ${LAUNCH_LIMITS.maxSnapshotHistory}`);
     else snapshotHistoryLimit = h;
   }
+  let framesWithLocals: number | undefined;
+  const f = a['framesWithLocals'];
+  if (f !== undefined) {
+    if (typeof f !== 'number' || !Number.isInteger(f) || f < 1 || f > LAUNCH_LIMITS.maxFramesWithLocals) {
+      problems.push(`"framesWithLocals" must be a whole number from 1 to ${LAUNCH_LIMITS.maxFramesWithLocals} (leave it out for the agent's setting)`);
+    } else framesWithLocals = f;
+  }
   if (problems.length || broker === undefined || service === undefined) return { ok: false, problems };
   return {
     ok: true,
-    args: { broker, service, labels, token: tokenFile ? { kind: 'file', path: tokenFile } : { kind: 'env', name: tokenEnv }, localRoot, remoteRoot, snapshotHistoryLimit },
+    args: { broker, service, labels, token: tokenFile ? { kind: 'file', path: tokenFile } : { kind: 'env', name: tokenEnv }, localRoot, remoteRoot, snapshotHistoryLimit, framesWithLocals },
   };
 }

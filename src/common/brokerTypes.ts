@@ -28,6 +28,13 @@ export interface ProbeRequest {
   readonly condition?: string;
   readonly hitCondition?: string;
   readonly logTemplate?: string;
+  /**
+   * Snapshots only: how many frames, from the probe's own, the snapshot
+   * captures with their variables (1: only the line's own frame, without
+   * pausing the service). Left out or 0: the agent's setting, which also caps
+   * it. The broker refuses a nonzero value on a logpoint.
+   */
+  readonly framesWithLocals?: number;
 }
 
 /** One row of GET /v1/snapshots. */

@@ -52,6 +52,11 @@ test('the launch schema\'s defaults, types and limits are the adapter\'s', () =>
   assert.equal(props['snapshotHistoryLimit']?.type, 'integer');
   assert.equal(props['snapshotHistoryLimit']?.minimum, 1);
   assert.equal(props['snapshotHistoryLimit']?.maximum, LAUNCH_LIMITS.maxSnapshotHistory);
+  assert.deepEqual(
+    [props['framesWithLocals']?.type, props['framesWithLocals']?.minimum, props['framesWithLocals']?.maximum, props['framesWithLocals']?.default],
+    ['integer', 1, LAUNCH_LIMITS.maxFramesWithLocals, undefined],
+    'framesWithLocals: no default in the schema (unset is the agent\'s setting)',
+  );
   assert.equal(props['labels']?.additionalProperties?.type, 'string');
   for (const key of ['broker', 'service', 'tokenEnv', 'tokenFile', 'localRoot', 'remoteRoot']) assert.equal(props[key]?.type, 'string', `type of "${key}"`);
 });
