@@ -38,6 +38,8 @@ export const MAX_UNMATCHED_STATUSES = 500;
 export interface BreakpointManagerOptions {
   readonly service: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** Sent with every snapshot probe (never a logpoint); undefined: the agent's setting. */
+  readonly framesWithLocals?: number | undefined;
   /** sha256 hex of a workspace file, or undefined when it cannot be read. */
   readonly localSha256: (localPath: string) => Promise<string | undefined>;
 }
@@ -190,6 +192,7 @@ export class BreakpointManager {
             ...(b.spec.condition ? { condition: b.spec.condition } : {}),
             ...(b.spec.hitCondition ? { hitCondition: b.spec.hitCondition } : {}),
             ...(b.spec.logMessage ? { logTemplate: b.spec.logMessage } : {}),
+            ...(b.kind === 'SNAPSHOT' && this.options.framesWithLocals !== undefined ? { framesWithLocals: this.options.framesWithLocals } : {}),
           })
         ).id;
       } catch (err) {

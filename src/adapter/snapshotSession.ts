@@ -90,6 +90,7 @@ export class SnapshotSession extends DebugSession {
     const breakpoints = new BreakpointManager(source, mapper, {
       service: args.service,
       labels: args.labels,
+      framesWithLocals: args.framesWithLocals,
       localSha256: (p) => this.services.files.readFile(p).then((d) => this.services.sha256(d), () => undefined),
     });
     const subscriptions = [

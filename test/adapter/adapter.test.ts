@@ -33,7 +33,7 @@ describe('keyhole debug adapter, golden transcripts', { timeout: 90_000 }, () =>
     await world?.close();
   });
 
-  async function session(): Promise<{ dc: DebugClient; t: Transcript }> {
+  async function session(attach: Record<string, unknown> = {}): Promise<{ dc: DebugClient; t: Transcript }> {
     const dc = new DebugClient(process.execPath, adapterMain, 'keyhole', { env: { PATH: process.env['PATH'] ?? '' } });
     dc.defaultTimeout = 20_000;
     await dc.start();
@@ -42,7 +42,7 @@ describe('keyhole debug adapter, golden transcripts', { timeout: 90_000 }, () =>
       [repoRoot, '<repo>'],
     ]);
     await t.request('initialize', { adapterID: 'keyhole', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-    await t.request('attach', { broker: world.url, service: 'orders', labels: { region: 'eu' }, tokenFile: world.devTokenFile, localRoot: repoRoot });
+    await t.request('attach', { broker: world.url, service: 'orders', labels: { region: 'eu' }, tokenFile: world.devTokenFile, localRoot: repoRoot, ...attach });
     await t.event('initialized');
     return { dc, t };
   }
@@ -177,6 +177,30 @@ describe('keyhole debug adapter, golden transcripts', { timeout: 90_000 }, () =>
       assert.deepEqual(raw.errors(), [], 'the broker accepted both snapshots');
       await end(dc, t);
       t.assertGolden('bad-snapshots');
+    } finally {
+      await raw.close();
+    }
+  });
+
+  test('"framesWithLocals" in launch.json reaches the broker and the agents with each snapshot probe, never with a logpoint', async () => {
+    const raw = await RawAgent.connect(world.agentUrl, world.agentToken, 'orders-raw-frames', { region: 'eu' });
+    try {
+      const { dc, t } = await session({ framesWithLocals: 1 });
+      const snapLine = lineOf(plain, 'checkout');
+      const logLine = lineOf(plain, 'hot');
+      await t.request('setBreakpoints', { source: { path: plain }, breakpoints: [{ line: snapLine }, { line: logLine, logMessage: 'i={i}' }] });
+      await t.event('breakpoint', bpMessage(/^installed on/));
+      await t.request('configurationDone');
+      const [snap, log] = [await raw.probeAt('plain-service.js', snapLine), await raw.probeAt('plain-service.js', logLine)];
+      assert.deepEqual([snap.kind, snap.framesWithLocals], [pb.ProbeKind.SNAPSHOT, 1], 'the agent is sent the snapshot probe with it');
+      assert.deepEqual([log.kind, log.framesWithLocals], [pb.ProbeKind.LOGPOINT, 0], 'and the logpoint without it');
+      const stored = await world.http<{ id: string; framesWithLocals: number }[]>(world.devToken, 'GET', `/v1/probes?grant=${grant.id}&active=true`);
+      assert.deepEqual(
+        stored.filter((p) => p.id === snap.id || p.id === log.id).map((p) => [p.id, p.framesWithLocals]).sort(),
+        [[snap.id, 1], [log.id, 0]].sort(),
+        'the broker stored what the adapter sent',
+      );
+      await end(dc, t);
     } finally {
       await raw.close();
     }
