@@ -13,6 +13,7 @@ import { DROPPED_TEXT, type Redactor } from '../redact/redactor';
 import { Soon } from '../util/soon';
 import { buildBreakpointCondition, RUNTIME_GLOBAL } from './conditionBuilder';
 import type { ProbeRecord } from './probeRecord';
+import { cancelPlanning, pauseFree, pausing, pausingNote, planning } from './captureMode';
 import { formatLogMessage, placeholderNames } from './logFormat';
 import { PendingScriptWatch } from './pendingScriptWatch';
 import { ConditionCostMeter } from './conditionCost';
@@ -34,11 +35,6 @@ export const CONDITION_COST_FALLBACK_MS = 0.2;
 
 /** Why a hot line's snapshots show no callers' variables (CaptureLimits.hotLineFramesWithLocals). */
 export const HOT_LINE_NOTE = "this line runs more often than the probe's rate: captured without pausing, callers' variables left out";
-
-/** The status note of a probe that captures by pausing although its limits would let it not; '' otherwise. */
-function pausingNote(r: ProbeRecord): string {
-  return r.pausingReason ? `captures by pausing (${r.pausingReason})` : '';
-}
 
 /** Without callers' variables to read, a snapshot needs no pause at all. */
 function wantsPauseFree(kind: pb.ProbeKind, limits: CaptureLimits): boolean {
@@ -249,7 +245,6 @@ export class ProbeManager {
     const now = performance.now();
     const logpoint = probe.kind === pb.ProbeKind.LOGPOINT;
     const limits = limitsForProbe(this.deps.limits, probe.framesWithLocals);
-    const pauseFree = wantsPauseFree(probe.kind, limits);
     const rate = this.deps.rate;
     const expiresAtMs = probe.expiresAtMs > 0 ? Math.min(probe.expiresAtMs, auth.notAfterMs) : auth.notAfterMs;
     const record: ProbeRecord = {
@@ -264,11 +259,7 @@ export class ProbeManager {
       limits,
       condition: buildBreakpointCondition(slot, compiledCondition, valuesJs),
       compiledCondition,
-      pauseFree,
-      inline: undefined,
-      pausingReason: '',
-      hotLine: false,
-      inlineStartedAt: 0,
+      mode: wantsPauseFree(probe.kind, limits) ? planning(false) : pausing(),
       templateSegments: segments,
       templateNames: probe.kind === pb.ProbeKind.LOGPOINT ? placeholderNames(probe.logTemplate) : [],
       state: pb.ProbeState.PENDING,
@@ -281,7 +272,6 @@ export class ProbeManager {
       originalPath: '',
       deployedSha256: '',
       breakpointId: undefined,
-      cancelPlan: undefined,
       armedLine: 0,
       armedColumn: 0,
       conditionHits: 0,
@@ -314,7 +304,7 @@ export class ProbeManager {
     r.deployedSha256 = res.deployedSha256;
     const install = () => {
       if (this.arm(r)) {
-        const notes = [res.note ?? '', pausingNote(r)].filter(Boolean);
+        const notes = [res.note ?? '', pausingNote(r.mode)].filter(Boolean);
         this.setState(r, pb.ProbeState.INSTALLED, '', notes.join('; '), []);
         // Snapshot probes only: the first capture on cold code would run into the time budget and come out cut.
         if (r.kind === pb.ProbeKind.SNAPSHOT && !this.warmUp) this.warmUp = scheduleSerializerWarmUp(this.deps.limits, this.deps.redactor());
@@ -322,7 +312,7 @@ export class ProbeManager {
       this.disableIfIdle();
     };
     // A pause-free snapshot is armed once its reads are planned, at the position V8 will break at.
-    if (r.pauseFree && !r.inline) {
+    if (r.mode.kind === 'planning') {
       const script = this.scripts.get(r.resolvedUrl);
       const where = script ? this.deps.debuggerControl.breakablePosition(script.record.scriptId, r.resolvedLine, r.resolvedColumn) : undefined;
       this.requestPlan(r, where?.line ?? r.resolvedLine, where?.column ?? r.resolvedColumn, install);
@@ -373,16 +363,21 @@ export class ProbeManager {
       then();
       return;
     }
-    r.cancelPlan?.();
-    r.cancelPlan = planInWorker({ source: source.source, module: this.moduleScripts.has(script!.record.scriptId), line, column, maxBindings: this.deps.limits.maxProperties }, (plan) => {
-      r.cancelPlan = undefined;
+    const mode = r.mode;
+    if (mode.kind !== 'planning') {
+      then();
+      return;
+    }
+    cancelPlanning(mode);
+    mode.cancel = planInWorker({ source: source.source, module: this.moduleScripts.has(script!.record.scriptId), line, column, maxBindings: this.deps.limits.maxProperties }, (plan) => {
+      mode.cancel = undefined;
       if (this.closed || this.byId.get(r.probe.id) !== r) return;
       this.soon.run(`plan:${r.probe.id}`, () => {
         if (this.byId.get(r.probe.id) !== r) return;
         if (!plan.ok) this.pauseInstead(r, plan.reason);
-        else if (r.pauseFree) {
+        else if (r.mode === mode) {
           const reader = buildReader(plan.scopes, `${RUNTIME_GLOBAL}.uninitialized`);
-          r.inline = { scopes: plan.scopes, reader };
+          r.mode = pauseFree({ scopes: plan.scopes, reader }, mode.hotLine);
           r.condition = buildBreakpointCondition(r.slot, r.compiledCondition, undefined, reader.expression);
           r.conditionCostMs = 0; // a new condition, measured again
         }
@@ -393,9 +388,8 @@ export class ProbeManager {
 
   /** The probe captures by pausing from now on, and its status will say why. */
   private pauseInstead(r: ProbeRecord, reason: string): void {
-    r.pauseFree = false;
-    r.inline = undefined;
-    r.pausingReason = reason;
+    cancelPlanning(r.mode);
+    r.mode = pausing(reason);
     r.condition = buildBreakpointCondition(r.slot, r.compiledCondition, undefined);
   }
 
@@ -455,8 +449,7 @@ export class ProbeManager {
     if (this.byId.get(r.probe.id) !== r) return;
     if (r.breakpointId) this.deps.debuggerControl.removeBreakpoint(r.breakpointId);
     r.breakpointId = undefined;
-    r.cancelPlan?.();
-    r.cancelPlan = undefined;
+    cancelPlanning(r.mode);
     r.rearmAt = 0;
     this.byId.delete(r.probe.id);
     this.slots[r.slot] = undefined;
@@ -497,7 +490,8 @@ export class ProbeManager {
   readonly gate = (slot: number): boolean => {
     const r = this.slots[slot];
     if (r === undefined || r.breakpointId === undefined) return false;
-    if (r.inlineStartedAt !== 0) {
+    const mode = r.mode;
+    if (mode.kind === 'pauseFree' && mode.startedAt !== 0) {
       this.soon.run(`inline-failed:${r.probe.id}`, () => this.inlineFailed(r));
       return false;
     }
@@ -538,8 +532,8 @@ export class ProbeManager {
       this.budget.spend(performance.now() - started, performance.now());
       return false;
     }
-    if (r.inline) {
-      r.inlineStartedAt = started;
+    if (r.mode.kind === 'pauseFree') {
+      r.mode.startedAt = started;
       return true;
     }
     this.capturing.push({ record: r, startedAt: started, trace: this.deps.traceIds() });
@@ -556,14 +550,14 @@ export class ProbeManager {
   readonly inline = (slot: number, self: unknown, values: unknown): boolean => {
     const r = this.slots[slot];
     if (r === undefined || r.breakpointId === undefined) return false;
-    const startedAt = r.inlineStartedAt;
-    r.inlineStartedAt = 0;
-    const plan = r.inline;
-    if (!plan) return false;
+    const mode = r.mode;
+    if (mode.kind !== 'pauseFree') return false;
+    const { startedAt, plan } = mode;
+    mode.startedAt = 0;
     const limits = r.limits;
     try {
       const captured = captureInline({ scopes: plan.scopes, reader: plan.reader, values, self, stack: takeStack(this.inline, limits.maxFrames), limits, redactor: this.deps.redactor() });
-      if (r.hotLine) captured.errors.push({ code: 'KH_CAPTURE_HOT_LINE', message: HOT_LINE_NOTE });
+      if (mode.hotLine) captured.errors.push({ code: 'KH_CAPTURE_HOT_LINE', message: HOT_LINE_NOTE });
       const blockedMs = performance.now() - startedAt;
       this.budget.spend(blockedMs, performance.now());
       this.deliverSnapshots([{ record: r, startedAt, trace: this.deps.traceIds() }], captured, blockedMs, captured.frames.length);
@@ -580,8 +574,7 @@ export class ProbeManager {
    * The probe pauses from now on, and says so.
    */
   private inlineFailed(r: ProbeRecord): void {
-    if (this.byId.get(r.probe.id) !== r || !r.inline || r.inlineStartedAt === 0) return;
-    r.inlineStartedAt = 0;
+    if (this.byId.get(r.probe.id) !== r || r.mode.kind !== 'pauseFree' || r.mode.startedAt === 0) return;
     this.pauseInstead(r, 'reading its variables without a pause failed at this line');
     r.conditionCostMs = 0; // a new condition text, measured again
     if (r.breakpointId) {
@@ -589,7 +582,7 @@ export class ProbeManager {
       r.breakpointId = undefined;
       if (!this.arm(r)) return;
     }
-    this.setState(r, r.state, r.code, pausingNote(r), r.candidates);
+    this.setState(r, r.state, r.code, pausingNote(r.mode), r.candidates);
   }
 
   private expire(r: ProbeRecord): void {
@@ -611,10 +604,8 @@ export class ProbeManager {
    * asks for no callers' variables.
    */
   private outOfTokens(r: ProbeRecord, now: number): void {
-    if (r.kind === pb.ProbeKind.SNAPSHOT && !r.pauseFree && !r.pausingReason && this.deps.limits.hotLineFramesWithLocals <= 1) {
-      r.hotLine = true;
-      r.pauseFree = true;
-      r.inline = undefined;
+    if (r.kind === pb.ProbeKind.SNAPSHOT && r.mode.kind === 'pausing' && !r.mode.reason && this.deps.limits.hotLineFramesWithLocals <= 1) {
+      r.mode = planning(true);
       r.conditionCostMs = 0; // a new condition, measured again
       this.soon.run(`hot:${r.probe.id}`, () => this.prepareHotLine(r));
     }
@@ -629,7 +620,7 @@ export class ProbeManager {
    * captured without pausing once that is known.
    */
   private prepareHotLine(r: ProbeRecord): void {
-    if (this.byId.get(r.probe.id) !== r || !r.pauseFree || r.inline) return;
+    if (this.byId.get(r.probe.id) !== r || r.mode.kind !== 'planning') return;
     this.requestPlan(r, r.armedLine || r.resolvedLine, r.armedColumn || r.resolvedColumn, () => {
       this.measureConditionCost(r);
       if (r.breakpointId) {
@@ -637,7 +628,7 @@ export class ProbeManager {
         r.breakpointId = undefined;
         if (!this.arm(r)) return;
       }
-      this.setState(r, r.state, r.code, pausingNote(r) || HOT_LINE_NOTE, r.candidates);
+      this.setState(r, r.state, r.code, pausingNote(r.mode) || HOT_LINE_NOTE, r.candidates);
     });
   }
 

@@ -1,14 +1,7 @@
 import { pb } from '@keyhole/protocol';
 import type { CaptureLimits } from '../capture/limits';
 import type { TokenBucket } from '../gate/tokenBucket';
-import type { ReaderSlots } from '../capture/inline/readerCode';
-import type { PlannedScope } from '../capture/inline/scopePlan';
-
-/** What a pause-free snapshot reads at its line, planned once when the probe is armed. */
-export interface InlinePlan {
-  readonly scopes: readonly PlannedScope[];
-  readonly reader: ReaderSlots;
-}
+import type { CaptureMode } from './captureMode';
 
 /** What the gate needs on every pass, kept flat so the hot path reads fields, not maps. */
 export interface ProbeRecord {
@@ -31,19 +24,8 @@ export interface ProbeRecord {
   condition: string;
   /** The user's condition as compiled, kept to rebuild `condition`. */
   readonly compiledCondition: string | undefined;
-  /**
-   * Snapshot probes whose limits need no caller's variables capture without
-   * pausing: true until a plan cannot be made or fails, then they pause.
-   */
-  pauseFree: boolean;
-  /** The plan, once the probe was first armed; undefined while it pauses. */
-  inline: InlinePlan | undefined;
-  /** Why the probe pauses although its limits would let it capture without; '' when it does not. */
-  pausingReason: string;
-  /** The probe ran out of tokens and captures its hot line pause-free from then on (CaptureLimits.hotLineFramesWithLocals). */
-  hotLine: boolean;
-  /** performance.now() when a pause-free hit took its token; 0 once `inline` ran for it. */
-  inlineStartedAt: number;
+  /** Whether a sampled hit pauses, is being planned to stop pausing, or is captured by the condition itself. */
+  mode: CaptureMode;
   readonly templateSegments: readonly string[];
   /** The name each template placeholder reads, for masking by name; parsed once when the probe is set. */
   readonly templateNames: readonly string[];
@@ -59,8 +41,6 @@ export interface ProbeRecord {
   deployedSha256: string;
   /** V8 breakpoint id while armed. */
   breakpointId: string | undefined;
-  /** Cancels the worker planning the probe's pause-free reads, while one does. */
-  cancelPlan: (() => void) | undefined;
   /** Where V8 last set the breakpoint (1-based; 0 before the first arming): the first breakable position at or after the resolved one. */
   armedLine: number;
   armedColumn: number;
