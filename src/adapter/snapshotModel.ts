@@ -30,6 +30,17 @@ const SCOPE_NAMES: Readonly<Record<number, string>> = {
 /** Order in which evaluate looks a name up: innermost first. */
 export const LOOKUP_ORDER: readonly pb.ScopeKind[] = [pb.ScopeKind.BLOCK, pb.ScopeKind.CATCH, pb.ScopeKind.LOCAL, pb.ScopeKind.CLOSURE, pb.ScopeKind.MODULE, pb.ScopeKind.THIS];
 
+/**
+ * What a frame without variables shows instead of an empty Variables view: a
+ * snapshot keeps variables for its first frames only (the probe's
+ * framesWithLocals, or the agent's capture.maxFramesWithLocals).
+ */
+export function notCapturedScope(s: pb.ISnapshot): DebugProtocol.Scope {
+  const kept = (s.frames ?? []).filter((f) => f.localsCaptured).length;
+  const name = kept === 0 ? 'Variables not captured in this snapshot' : `Variables not captured: this snapshot has them for its first ${kept === 1 ? 'frame' : `${kept} frames`} only (framesWithLocals)`;
+  return { name, variablesReference: 0, expensive: false };
+}
+
 export function threadName(s: pb.ISnapshot, probeLabel: string): string {
   const at = new Date(Number(s.capturedAtMs ?? 0)).toISOString().slice(11, 23);
   return `${probeLabel} @ ${s.instanceId || 'unknown instance'} ${at}`;
@@ -102,7 +113,7 @@ export class SnapshotModel {
     const found = this.frame(frameId);
     if (!found) return undefined;
     const { open, frame } = found;
-    if (!frame.localsCaptured && !(frame.scopes ?? []).length) return [];
+    if (!frame.localsCaptured && !(frame.scopes ?? []).length) return [notCapturedScope(open.snapshot)];
     return (frame.scopes ?? []).map((s) => {
       const base = SCOPE_NAMES[s.kind ?? 0] ?? 'Scope';
       return {
