@@ -155,6 +155,22 @@ test('a snapshot probe set from the CLI captures the line, masked, and the devel
   assert.match(tree, /name = "Margaret Hamilton"/, 'a name is not personal data the agent can recognise by value; it shows');
 });
 
+test('a snapshot probe set with --frames-with-locals 1 reaches the agent: its snapshots keep the variables of its own frame only', async () => {
+  const own = await setProbeAndWaitInstalled([`${FIXTURE_PATH}:${lineOf(FIXTURE, 'place')}`, '--grant', grantId, '--frames-with-locals', '1']);
+  await svc!.call('placeOrder', 'o-9', 1);
+  const listed = await waitFor('the snapshot of the one-frame probe', async () => {
+    const list = json<{ id: string }[]>(await keyholeOk(['snapshot', 'list', '--json', '--probe', own], as('dev')));
+    return list.length > 0 ? list : undefined;
+  });
+  const shown = json<{ snapshot: { frames: { functionName: string; localsCaptured?: boolean; scopes?: unknown[] }[] } }>(await keyholeOk(['snapshot', 'show', listed[0]!.id, '--json'], as('dev')));
+  const frames = shown.snapshot.frames;
+  assert.equal(frames[0]?.functionName, 'placeOrder');
+  assert.equal(frames[0]?.localsCaptured, true);
+  assert.ok(frames.length >= 2, 'the callers are still in the stack');
+  assert.ok(frames.slice(1).every((f) => !f.localsCaptured && !(f.scopes ?? []).length), 'no caller carries variables');
+  await keyholeOk(['probe', 'remove', own], as('dev'));
+});
+
 test('a logpoint set from the CLI streams its masked line to `keyhole log tail`', async () => {
   const tail = children.track(spawn(process.execPath, [cliMain, 'log', 'tail', '--service', 'orders', '--json', '--count', '1'], {
     env: { PATH: process.env['PATH'] ?? '', KEYHOLE_BROKER: broker.url, KEYHOLE_TOKEN: tokens['dev'] },
@@ -181,8 +197,9 @@ test('a logpoint set from the CLI streams its masked line to `keyhole log tail`'
 
 test('revoking the grant removes its probes from the agent', async () => {
   const snapshots = async () => json<unknown[]>(await keyholeOk(['snapshot', 'list', '--json', '--probe', snapshotProbe], as('dev'))).length;
-  // placeOrder('o-2') above ran the snapshot probe's line too: let that capture land first.
-  const before = await waitFor('both snapshots so far', async () => ((await snapshots()) === 2 ? 2 : undefined));
+  // placeOrder ran three times while the snapshot probe was set ('o-1', 'o-9' for the one-frame
+  // probe, 'o-2' for the logpoint): let those captures land first.
+  const before = await waitFor('the three snapshots so far', async () => ((await snapshots()) === 3 ? 3 : undefined));
   assert.equal((await keyholeOk(['grant', 'revoke', grantId, '--reason', 'found it'], as('dev'))).trim(), 'revoked');
   const after = await waitFor('the agent to drop the probe', async () => {
     const p = await probeStatus(snapshotProbe);
