@@ -1,3 +1,4 @@
+import { CompileDrain } from './compileDrain';
 import { InspectorError, type SyncSession } from './session';
 
 export interface ScriptParsed {
@@ -60,6 +61,8 @@ export type BreakpointResult = { ok: true; breakpointId: string; actualLine: num
  */
 export class DebuggerControl {
   private enabledNow = false;
+  /** Runs before anything that gives user code break info (compileDrain.ts says why). */
+  private readonly compileDrain: CompileDrain;
 
   constructor(
     private readonly session: SyncSession,
@@ -67,6 +70,7 @@ export class DebuggerControl {
     private readonly onPaused: (p: PausedEvent) => void,
     private readonly onError: (code: string, message: string) => void,
   ) {
+    this.compileDrain = new CompileDrain(session);
     session.on('Debugger.scriptParsed', (m) => {
       const p = m.params as unknown as ScriptParsed;
       // Url-less scripts are evals and condition evaluations: V8 compiles one
@@ -126,6 +130,7 @@ export class DebuggerControl {
 
   setBreakpoint(url: string, line1: number, column1: number, condition: string): BreakpointResult {
     try {
+      this.compileDrain.drain();
       const r = this.setByUrl(url, line1 - 1, Math.max(0, column1 - 1), condition);
       const loc = r.locations[0];
       if (!loc) {
@@ -170,6 +175,8 @@ export class DebuggerControl {
    */
   breakablePosition(scriptId: string, line1: number, column1: number): { line: number; column: number } | undefined {
     try {
+      // Asking for breakable positions gives the functions there break info, as a breakpoint does.
+      this.compileDrain.drain();
       const { locations } = this.session.post<{ locations: { lineNumber: number; columnNumber?: number }[] }>('Debugger.getPossibleBreakpoints', {
         start: { scriptId, lineNumber: line1 - 1, columnNumber: Math.max(0, column1 - 1) },
         end: { scriptId, lineNumber: line1 - 1 + BREAKABLE_SEARCH_LINES, columnNumber: 0 },
