@@ -7,9 +7,13 @@
 // the main thread for more than a few ms, whatever the script's size.
 //
 //   node bench/plan-stall.mjs
+import inspector from 'node:inspector';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { table } from './support/stats.mjs';
 
 const require = createRequire(import.meta.url);
@@ -36,7 +40,8 @@ function script(chars) {
   return parts.join('');
 }
 
-function measure(source, inWorker) {
+/** Runs `start(end)` (which makes a plan and calls `end` with it) and measures the main thread meanwhile. */
+function measure(start) {
   return new Promise((resolve) => {
     // The agent's worker never keeps a process alive (it is unref'd): this bench has to.
     const keepAlive = setInterval(() => {}, 1000);
@@ -50,13 +55,40 @@ function measure(source, inWorker) {
         clearInterval(keepAlive);
         resolve({ ok: plan.ok, ms: performance.now() - t0, maxDelayMs: delay.max / 1e6, heapMb: (process.memoryUsage().heapUsed - heap0) / 1e6 });
       }, 20);
-    setTimeout(() => {
-      const request = { source, module: false, line: 3, column: 3, maxBindings: 20 };
-      if (inWorker) planInWorker(request, end);
-      else end(planScopes(request.source, request.line, request.column, request.module, request.maxBindings));
-    }, 20);
+    setTimeout(() => start(end), 20);
   });
 }
+
+/**
+ * The script loaded into V8 from a file, as a service's module is: the
+ * worker can then either be sent the source the main thread fetched from V8
+ * (Debugger.getScriptSource, as the agent did before) or read the file
+ * itself, checked against V8's hash (what the agent does now).
+ */
+function loaded(source, name) {
+  const path = join(dir, `${name}.js`);
+  writeFileSync(path, source);
+  require(path);
+  const url = pathToFileURL(path).href;
+  const script = seen.get(url);
+  if (!script) throw new Error(`V8 did not report ${url}`);
+  return { path, ...script };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'kh-plan-stall-'));
+const session = new inspector.Session();
+session.connect();
+const seen = new Map();
+session.on('Debugger.scriptParsed', (m) => seen.set(m.params.url, { scriptId: m.params.scriptId, sha256: m.params.hash }));
+session.post('Debugger.enable');
+const post = (method, params) => {
+  let out;
+  session.post(method, params, (err, res) => {
+    if (err) throw err;
+    out = res;
+  });
+  return out;
+};
 
 export async function runPlanStall() {
   const rows = [];
@@ -65,17 +97,24 @@ export async function runPlanStall() {
     ['small handler', script(1_000)],
     ...LARGE_CHARS.map((n) => [`${n / 1024 / 1024} Mi bundle`, script(n)]),
   ]) {
-    const inPlace = await measure(source, false);
-    const worker = await measure(source, true);
-    rows.push([name, String(source.length), `${inPlace.ms.toFixed(0)}${inPlace.ok ? '' : ' (no plan)'}`, inPlace.maxDelayMs.toFixed(1), inPlace.heapMb.toFixed(1), `${worker.ms.toFixed(0)}${worker.ok ? '' : ' (no plan)'}`, worker.maxDelayMs.toFixed(1), worker.heapMb.toFixed(1), (worker.maxDelayMs / inPlace.maxDelayMs).toFixed(3)]);
-    summary.push({ bench: 'plan-stall', metric: `${name}: main-thread max event-loop delay, worker / in place`, value: worker.maxDelayMs / inPlace.maxDelayMs, goal: 'a few ms' });
+    const request = { module: false, line: 3, column: 3, maxBindings: 20 };
+    const file = loaded(source, name.replace(/\W+/g, '-'));
+    const inPlace = await measure((end) => end(planScopes(source, request.line, request.column, request.module, request.maxBindings)));
+    const fetched = await measure((end) => planInWorker({ ...request, source: post('Debugger.getScriptSource', { scriptId: file.scriptId }).scriptSource }, end));
+    const fromFile = await measure((end) => planInWorker({ ...request, file: { path: file.path, sha256: file.sha256 } }, end));
+    const cells = (m) => [`${m.ms.toFixed(0)}${m.ok ? '' : ' (no plan)'}`, m.maxDelayMs.toFixed(1), m.heapMb.toFixed(1)];
+    rows.push([name, String(source.length), ...cells(inPlace), ...cells(fetched), ...cells(fromFile)]);
+    summary.push({ bench: 'plan-stall', metric: `${name}: main-thread max event-loop delay, worker reading the file (ms)`, value: fromFile.maxDelayMs, goal: 'a few ms' });
   }
+  post('Debugger.disable');
+  session.disconnect();
+  rmSync(dir, { recursive: true, force: true });
   const text = [
     '## Planning a pause-free probe: main-thread stall, in place vs on a worker thread',
     '',
-    table(['script', 'chars', 'in place: ms', 'max event-loop delay ms', 'main heap +MB', 'worker: ms', 'max event-loop delay ms', 'main heap +MB', 'delay ratio worker / in place'], rows),
+    table(['script', 'chars', 'in place: ms', 'max event-loop delay ms', 'main heap +MB', 'worker, source fetched from V8: ms', 'max delay ms', 'main heap +MB', 'worker reads the file: ms', 'max delay ms', 'main heap +MB'], rows),
     '',
-    'The agent plans on the worker; the in-place column is what it did before. Each run is cold (first analysis in this process for the small script, as for a service\'s first probe).',
+    'In place: the analysis on the main thread, as the agent first did. Worker, source fetched: the main thread copies the source out of V8 (Debugger.getScriptSource) and sends it, as the agent did next. Worker reads the file: the worker reads the file V8 loaded and checks it against V8\'s SHA-256, what the agent does now for scripts loaded from files (it fetches the source only when the file changed on disk). The first run is cold (first analysis in this process, as for a service\'s first probe).',
   ].join('\n');
   return { text, summary };
 }

@@ -4,7 +4,9 @@
 // process. Real child processes, real inspector, real protocol.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { pb } from '@keyhole/protocol';
 import { AgentHarness, ROOMY_BUDGETS, assertOnlyKeyholeLines, byName, nextSnapshot, setProbe } from '../support/agentHarness';
 import type { AgentConnection } from '../support/protocolPeer';
@@ -208,5 +210,36 @@ test('probes sharing a pause each get the frames with locals they asked for, nev
     assert.equal(Number(beat.heartbeat!.stats!.pauses), 1, 'one pause served all three');
   } finally {
     await svc.stop();
+  }
+});
+
+test('a file changed on disk after it was loaded (an in-place deploy) is planned from the source V8 runs, not from the disk', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kh-deployed-'));
+  try {
+    for (const f of [FIXTURE, 'serve.js']) copyFileSync(join(agentFixtures, f), join(dir, f));
+    const svc = await h.service(join(dir, FIXTURE), { start: PAUSE_FREE });
+    const conn = await h.peer.nextAgent();
+    conn.welcome({ heartbeatIntervalMs: 100 });
+    conn.send({ grant: { grant: signGrant(grantBody(), [h.approver]) } });
+    try {
+      // The next release lands on disk while this process still runs the old code: other names, lines moved.
+      const deployed = readFileSync(join(dir, FIXTURE), 'utf8');
+      writeFileSync(join(dir, FIXTURE), '// v2\n// v2\n' + deployed.replaceAll('note', 'reason').replaceAll('label', 'tag'));
+      conn.send(setProbe('p-inner', `${basename(dir)}/${FIXTURE}`, probeLine));
+      const installed = await conn.status('p-inner', pb.ProbeState.INSTALLED);
+      assert.doesNotMatch(installed.message, /captures by pausing/);
+      assert.match(installed.message, /changed on disk after it was loaded/, 'the developer is told');
+      await svc.call('handle', 3, 2);
+      const snap = await nextSnapshot(conn, 'p-inner');
+      const block = snap.frames[0]!.scopes.find((sc) => sc.kind === pb.ScopeKind.BLOCK);
+      assert.deepEqual(scopeText(block), { note: 'bad qty' }, 'the names of the code that runs');
+      assert.equal(byName(snap.frames[0]!.scopes.find((sc) => sc.kind === pb.ScopeKind.LOCAL)!.variables, 'label').text, 'ord-3');
+      assert.equal(await pausesOnceCaptured(conn), 0);
+      assert.doesNotMatch(conn.statuses('p-inner').map((st) => st.message).join(' '), /captures by pausing/);
+    } finally {
+      await svc.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

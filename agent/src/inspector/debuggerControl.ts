@@ -7,6 +7,10 @@ export interface ScriptParsed {
   sourceMapURL?: string;
   /** True for ES modules (V8 compiled the source as a module, not as a script or CommonJS body). */
   isModule?: boolean;
+  /** Characters in the source V8 compiled. */
+  length?: number;
+  /** SHA-256 (hex) of the UTF-8 source V8 compiled (Node 20 and later). */
+  hash?: string;
 }
 
 /** The subset of Debugger.paused params the capture reads. */

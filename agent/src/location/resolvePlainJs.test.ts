@@ -160,3 +160,21 @@ test('a frame in a plain script maps to itself', () => {
   assert.deepEqual(mapGeneratedToOriginal(index, tree.url('srv/app/billing/handler.js'), 2, 3), { path: tree.path('srv/app/billing/handler.js'), line: 2, column: 3 });
   assert.equal(mapGeneratedToOriginal(index, 'unknown', 1, 1), undefined);
 });
+
+test('a file changed on disk after V8 loaded it reports the hash of the code that runs, and its lines are not trusted', () => {
+  tree.write('srv/app/deployed/handler.js', HANDLER_JS);
+  const running = createHash('sha256').update(HANDLER_JS).digest('hex');
+  const same = new ScriptIndex();
+  same.add({ scriptId: '20', url: tree.url('srv/app/deployed/handler.js'), hash: running });
+  const unchanged = expectOk(resolveProbeLocation(same, 'deployed/handler.js', lineOf(HANDLER_JS, '@probe:count') + 3));
+  assert.equal(unchanged.deployedSha256, running);
+  assert.match(unchanged.note ?? '', /has no code; the probe is on line/, 'an unchanged file is checked for code as before');
+  // The next release lands on disk; V8 still runs the old code.
+  tree.write('srv/app/deployed/handler.js', '// v2\n' + HANDLER_JS);
+  const changed = new ScriptIndex();
+  changed.add({ scriptId: '21', url: tree.url('srv/app/deployed/handler.js'), hash: running });
+  const r = expectOk(resolveProbeLocation(changed, 'deployed/handler.js', lineOf(HANDLER_JS, '@probe:count')));
+  assert.equal(r.deployedSha256, running);
+  assert.equal(r.line, lineOf(HANDLER_JS, '@probe:count'));
+  assert.match(r.note ?? '', /changed on disk after it was loaded/);
+});

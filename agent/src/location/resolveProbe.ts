@@ -175,6 +175,13 @@ function placeInScript(index: ScriptIndex, script: IndexedScript, line: number, 
     return placed({ scriptId, url, line, column: column ?? 1 }, path, '', `${read.message}: the line was not checked for code and no content hash was taken`);
   }
   const sha256 = sha256Hex(read.bytes);
+  // V8's hash is the SHA-256 of the source it compiled. A file that no longer matches it changed on
+  // disk after it was loaded (an in-place deploy): its lines are not the code that runs, and the
+  // hash to report, for the IDE to compare the workspace with, is V8's.
+  const running = script.record.hash;
+  if (running && running !== sha256) {
+    return placed({ scriptId, url, line, column: column ?? 1 }, path, running, `${path} changed on disk after it was loaded: the line was not checked for code, and the content hash is of the code that runs`);
+  }
   const code = findCodeLines(read.bytes.toString('utf8'));
   if (!code) return placed({ scriptId, url, line, column: column ?? 1 }, path, sha256, `${path} did not tokenize: the line was not checked for code`);
   if (line > code.lineCount) return noCode(`${path} has ${code.lineCount} lines; there is no line ${line}`);

@@ -11,6 +11,10 @@ export interface ScriptRecord {
   scriptId: string;
   url: string;
   sourceMapURL?: string;
+  /** Characters in its source, as V8 reports it. */
+  length?: number;
+  /** SHA-256 (hex) of its UTF-8 source, as V8 reports it. */
+  hash?: string;
 }
 
 /** One original file named in a script's source map. */

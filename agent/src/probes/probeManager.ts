@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { pb } from '@keyhole/protocol';
 import { limitsForProbe, type CaptureLimits } from '../capture/limits';
 import type { RateSettings } from '../config';
@@ -8,7 +9,8 @@ import type { GrantAuthority } from '../grants/authority';
 import type { DebuggerControl, PausedEvent, ScriptParsed } from '../inspector/debuggerControl';
 import { captureFrames, type CaptureDeps } from '../capture/snapshotCapture';
 import { compileCondition, compileTemplate, parseHitCondition } from '../expressions';
-import { ScriptIndex, resolveProbeLocation, mapGeneratedToOriginal } from '../location';
+import { ScriptIndex, resolveProbeLocation, mapGeneratedToOriginal, type ScriptRecord } from '../location';
+import { isFileScriptUrl } from '../location/paths';
 import { DROPPED_TEXT, type Redactor } from '../redact/redactor';
 import { Soon } from '../util/soon';
 import { buildBreakpointCondition, RUNTIME_GLOBAL } from './conditionBuilder';
@@ -22,7 +24,7 @@ import { OriginalPositions } from '../capture/originalPositions';
 import { scheduleSerializerWarmUp, type ScheduledWarmUp } from '../capture/serializerWarmUp';
 import type { CapturedFrames } from '../capture/snapshotCapture';
 import { tooLargeToAnalyse } from '../capture/inline/scopePlan';
-import { planInWorker } from '../capture/inline/planWorker';
+import { planInWorker, type PlanRequest } from '../capture/inline/planWorker';
 import { buildReader } from '../capture/inline/readerCode';
 import { takeStack } from '../capture/inline/callSiteStack';
 import { captureInline } from '../capture/inline/inlineCapture';
@@ -36,6 +38,16 @@ export const CONDITION_COST_FALLBACK_MS = 0.2;
 
 /** Why a hot line's snapshots show no callers' variables (CaptureLimits.hotLineFramesWithLocals). */
 export const HOT_LINE_NOTE = "this line runs more often than the probe's rate: captured without pausing, callers' variables left out";
+
+/** The file a script was loaded from and the hash of what V8 compiled, when V8 says both. */
+function fileOf(script: ScriptRecord): { path: string; sha256: string } | undefined {
+  if (!script.hash || !/^[0-9a-f]{64}$/.test(script.hash) || !isFileScriptUrl(script.url)) return undefined;
+  try {
+    return { path: script.url.startsWith('file:') ? fileURLToPath(script.url) : script.url, sha256: script.hash };
+  } catch {
+    return undefined;
+  }
+}
 
 /** Without callers' variables to read, a snapshot needs no pause at all. */
 function wantsPauseFree(kind: pb.ProbeKind, limits: CaptureLimits): boolean {
@@ -355,40 +367,58 @@ export class ProbeManager {
    * Plans a pause-free probe's reads at a position of its script, from the
    * source V8 runs, on a worker thread (capture/inline/planWorker.ts), and
    * then calls `then`: with the reads in the probe's condition, or with the
-   * probe capturing by pausing, saying why. Nothing is called for a probe
-   * removed meanwhile.
+   * probe capturing by pausing, saying why. A script loaded from a file is
+   * read by the worker itself when the file is what V8 compiled (same
+   * SHA-256), so the main thread copies no source; otherwise the source is
+   * fetched from V8 here. Nothing is called for a probe removed meanwhile.
    */
   private requestPlan(r: ProbeRecord, line: number, column: number, then: () => void): void {
-    const script = this.scripts.get(r.resolvedUrl);
-    const source = script ? this.deps.debuggerControl.scriptSource(script.record.scriptId) : { ok: false as const, message: 'the script is not loaded' };
-    // A script too large is refused here, before its source is copied to a worker.
-    const refused = source.ok ? tooLargeToAnalyse(source.source.length) : source.message;
-    if (!source.ok || refused) {
-      this.pauseInstead(r, refused ?? 'the script could not be read');
-      then();
-      return;
-    }
     const mode = r.mode;
     if (mode.kind !== 'planning') {
       then();
       return;
     }
-    cancelPlanning(mode);
-    mode.cancel = planInWorker({ source: source.source, module: this.moduleScripts.has(script!.record.scriptId), line, column, maxBindings: this.deps.limits.maxProperties }, (plan) => {
-      mode.cancel = undefined;
-      if (this.closed || this.byId.get(r.probe.id) !== r) return;
-      this.soon.run(`plan:${r.probe.id}`, () => {
-        if (this.byId.get(r.probe.id) !== r) return;
-        if (!plan.ok) this.pauseInstead(r, plan.reason);
-        else if (r.mode === mode) {
-          const reader = buildReader(plan.scopes, `${RUNTIME_GLOBAL}.uninitialized`);
-          r.mode = pauseFree({ scopes: plan.scopes, reader }, mode.hotLine);
-          r.condition = buildBreakpointCondition(r.slot, r.compiledCondition, undefined, reader.expression);
-          r.conditionCostMs = 0; // a new condition, measured again
-        }
-        then();
+    const script = this.scripts.get(r.resolvedUrl);
+    // Too large by V8's own count: refused before any source is copied (40 Mi characters took the main thread 0.7 s to fetch).
+    const refused = script ? tooLargeToAnalyse(script.record.length ?? 0) : 'the script is not loaded';
+    if (!script || refused) {
+      this.pauseInstead(r, refused ?? 'the script is not loaded');
+      then();
+      return;
+    }
+    const request = { module: this.moduleScripts.has(script.record.scriptId), line, column, maxBindings: this.deps.limits.maxProperties };
+    const ask = (what: Pick<PlanRequest, 'source' | 'file'>): void => {
+      cancelPlanning(mode);
+      mode.cancel = planInWorker({ ...request, ...what }, (plan) => {
+        mode.cancel = undefined;
+        if (this.closed || this.byId.get(r.probe.id) !== r) return;
+        this.soon.run(`plan:${r.probe.id}`, () => {
+          if (this.byId.get(r.probe.id) !== r) return;
+          if (!plan.ok && 'needsSource' in plan && r.mode === mode) return askWithSource();
+          if (!plan.ok) this.pauseInstead(r, plan.reason);
+          else if (r.mode === mode) {
+            const reader = buildReader(plan.scopes, `${RUNTIME_GLOBAL}.uninitialized`);
+            r.mode = pauseFree({ scopes: plan.scopes, reader }, mode.hotLine);
+            r.condition = buildBreakpointCondition(r.slot, r.compiledCondition, undefined, reader.expression);
+            r.conditionCostMs = 0; // a new condition, measured again
+          }
+          then();
+        });
       });
-    });
+    };
+    const askWithSource = (): void => {
+      const source = this.deps.debuggerControl.scriptSource(script.record.scriptId);
+      const tooLarge = source.ok ? tooLargeToAnalyse(source.source.length) : undefined;
+      if (!source.ok || tooLarge) {
+        this.pauseInstead(r, tooLarge ?? (source.ok ? 'the script could not be read' : source.message));
+        then();
+        return;
+      }
+      ask({ source: source.source });
+    };
+    const file = fileOf(script.record);
+    if (file) ask({ file });
+    else askWithSource();
   }
 
   /** The probe captures by pausing from now on, and its status will say why. */
@@ -443,7 +473,13 @@ export class ProbeManager {
   }
 
   onScript(s: ScriptParsed): void {
-    this.scripts.add({ scriptId: s.scriptId, url: s.url, ...(s.sourceMapURL ? { sourceMapURL: s.sourceMapURL } : {}) });
+    this.scripts.add({
+      scriptId: s.scriptId,
+      url: s.url,
+      ...(s.sourceMapURL ? { sourceMapURL: s.sourceMapURL } : {}),
+      ...(s.length !== undefined ? { length: s.length } : {}),
+      ...(s.hash ? { hash: s.hash } : {}),
+    });
     if (s.isModule) this.moduleScripts.add(s.scriptId);
     this.scriptUrls.set(s.scriptId, s.url);
     if (this.pendingWatch.matches(s.url)) this.soon.run('retry-pending', () => this.retryPending());

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { planInWorker, type PlanRequest } from './planWorker';
-import { planScopes, type ScopePlanResult } from './scopePlan';
+import { planInWorker, type PlanAnswer, type PlanRequest } from './planWorker';
+import { planScopes } from './scopePlan';
 
 /** The worker is unref'd, as it must be in a host: the test keeps its own event loop alive until the plan is back. */
 const plan = (request: PlanRequest, heapMb?: number) =>
-  new Promise<ScopePlanResult>((resolve) => {
+  new Promise<PlanAnswer>((resolve) => {
     const keepAlive = setInterval(() => undefined, 1000);
     planInWorker(
       request,
@@ -48,4 +52,24 @@ test('a script whose analysis needs more heap than the worker may use gives a re
   const r = await plan({ source: big, module: false, line: 1, column: 1, maxBindings: 20 }, 8);
   assert.equal(r.ok, false);
   assert.match(r.ok ? '' : r.reason, /memory|without a plan|failed/i);
+});
+
+test('given the file V8 loaded and its hash, the worker reads the file itself and plans as from the source', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kh-plan-'));
+  try {
+    const path = join(dir, 'handler.js');
+    writeFileSync(path, SOURCE);
+    const sha256 = createHash('sha256').update(SOURCE, 'utf8').digest('hex');
+    const fromFile = await plan({ file: { path, sha256 }, module: false, line: 4, column: 5, maxBindings: 20 });
+    assert.deepEqual(fromFile, await plan({ source: SOURCE, module: false, line: 4, column: 5, maxBindings: 20 }));
+    // Changed on disk since V8 compiled it (an in-place deploy): the worker will not plan from it.
+    writeFileSync(path, SOURCE.replace('kept', 'other'));
+    const changed = await plan({ file: { path, sha256 }, module: false, line: 4, column: 5, maxBindings: 20 });
+    assert.deepEqual(changed, { ok: false, needsSource: true, reason: 'the file on disk is not the source V8 runs' });
+    const gone = await plan({ file: { path: join(dir, 'missing.js'), sha256 }, module: false, line: 4, column: 5, maxBindings: 20 });
+    assert.equal(gone.ok, false);
+    assert.ok(!gone.ok && 'needsSource' in gone, 'an unreadable file asks for the source too');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

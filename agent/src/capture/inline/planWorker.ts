@@ -11,8 +11,19 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ScopePlanResult } from './scopePlan';
 
+/** A plan, or why there is none; `needsSource`: the file is not what V8 runs, ask again with the source. */
+export type PlanAnswer = ScopePlanResult | { ok: false; reason: string; needsSource: true };
+
+/**
+ * The script to plan for: its source, or, for a script V8 loaded from a file,
+ * that file and the SHA-256 V8 reported for the source it compiled
+ * (Debugger.scriptParsed `hash`). The worker then reads the file itself, so
+ * the main thread copies nothing; a file whose hash differs (changed on disk,
+ * or transformed by a loader) gives a `needsSource` answer instead.
+ */
 export interface PlanRequest {
-  readonly source: string;
+  readonly source?: string;
+  readonly file?: { readonly path: string; readonly sha256: string };
   /** True when V8 compiled the script as an ES module. */
   readonly module: boolean;
   /** Where the breakpoint sits, 1-based. */
@@ -34,7 +45,7 @@ const WORKER_MAIN = join(__dirname, 'planWorkerMain.js');
  * `done` once, with the plan or with why there is none (never throws). Returns a function that cancels the work; `done` is
  * then not called.
  */
-export function planInWorker(request: PlanRequest, done: (result: ScopePlanResult) => void, heapMb = PLAN_WORKER_HEAP_MB): () => void {
+export function planInWorker(request: PlanRequest, done: (result: PlanAnswer) => void, heapMb = PLAN_WORKER_HEAP_MB): () => void {
   let settled = false;
   let worker: Worker | undefined;
   const timer = setTimeout(() => finish({ ok: false, reason: `the script analysis took longer than ${PLAN_TIMEOUT_MS / 1000} s` }), PLAN_TIMEOUT_MS);
@@ -44,7 +55,7 @@ export function planInWorker(request: PlanRequest, done: (result: ScopePlanResul
     clearTimeout(timer);
     worker?.terminate().catch(() => undefined);
   };
-  const finish = (result: ScopePlanResult) => {
+  const finish = (result: PlanAnswer) => {
     if (settled) return;
     stop();
     done(result);
@@ -58,7 +69,7 @@ export function planInWorker(request: PlanRequest, done: (result: ScopePlanResul
     return stop;
   }
   worker.unref();
-  worker.once('message', (result: ScopePlanResult) => finish(result));
+  worker.once('message', (result: PlanAnswer) => finish(result));
   worker.once('error', (err) => finish({ ok: false, reason: `the script analysis failed: ${err.message}` }));
   worker.once('exit', (code) => finish({ ok: false, reason: `the script analysis ended without a plan (exit code ${code})` }));
   return stop;
