@@ -7,7 +7,6 @@
 // the main thread for more than a few ms, whatever the script's size.
 //
 //   node bench/plan-stall.mjs
-import inspector from 'node:inspector';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -19,6 +18,7 @@ import { table } from './support/stats.mjs';
 const require = createRequire(import.meta.url);
 const { planInWorker } = require('../agent/dist/capture/inline/planWorker.js');
 const { planScopes } = require('../agent/dist/capture/inline/scopePlan.js');
+const { SyncSession } = require('../agent/dist/inspector/session.js');
 
 /**
  * Sizes of the large scripts, in characters. Default 1 Mi and 3 Mi (bundles;
@@ -76,19 +76,13 @@ function loaded(source, name) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'kh-plan-stall-'));
-const session = new inspector.Session();
+// The agent's own synchronous session: its commands answer before post() returns.
+const session = new SyncSession();
 session.connect();
 const seen = new Map();
 session.on('Debugger.scriptParsed', (m) => seen.set(m.params.url, { scriptId: m.params.scriptId, sha256: m.params.hash }));
 session.post('Debugger.enable');
-const post = (method, params) => {
-  let out;
-  session.post(method, params, (err, res) => {
-    if (err) throw err;
-    out = res;
-  });
-  return out;
-};
+const post = (method, params) => session.post(method, params);
 
 export async function runPlanStall() {
   const rows = [];
