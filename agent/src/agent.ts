@@ -65,6 +65,7 @@ export class Agent {
       authority: this.grants,
       redactor: () => this.redactor,
       limits: config.capture,
+      location: config.location,
       rate: config.rate,
       service: config.service,
       instanceId: config.instanceId,

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig, parseLabels, DEFAULT_RATE } from './config';
 import { DEFAULT_CAPTURE_LIMITS } from './capture/limits';
+import { DEFAULT_LOCATION_SETTINGS } from './location/settings';
 
 const good = { KEYHOLE_BROKER: 'ws://127.0.0.1:7070/agent', KEYHOLE_SERVICE: 'orders', KEYHOLE_TRUST_FILE: '/etc/keyhole/trust.json' };
 
@@ -68,6 +69,8 @@ test('KEYHOLE_SETTINGS refuses unknown groups and keys by name', () => {
     ['{"captur":{}}', /unknown group "captur"/],
     ['{"capture":{"maxDept":2}}', /unknown setting "maxDept"/],
     ['{"capture":{"maxDepth":"2"}}', /must be a number/],
+    ['{"location":{"siblingSourceMaps":1}}', /location.siblingSourceMaps must be a boolean/],
+    ['{"location":{"maxSourceMaps":true}}', /location.maxSourceMaps must be a number/],
     ['[1]', /must be a JSON object/],
     ['{', /is not JSON/],
   ] as const) {
@@ -75,4 +78,15 @@ test('KEYHOLE_SETTINGS refuses unknown groups and keys by name', () => {
     assert.equal(r.ok, false, text);
     assert.match(!r.ok ? r.problems.join() : '', pattern);
   }
+});
+
+test('the location limits are settings too: counts and sizes, two switches, and a search window that 0 turns off', () => {
+  const r = resolveConfig({}, { ...good, KEYHOLE_SETTINGS: '{"location":{"maxSourceMaps":4,"readNodeModulesSourceMaps":true,"nextCodeLineWindow":0}}' });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepEqual(r.config.location, { ...DEFAULT_LOCATION_SETTINGS, maxSourceMaps: 4, readNodeModulesSourceMaps: true, nextCodeLineWindow: 0 });
+  const plain = resolveConfig({}, good);
+  assert.deepEqual(plain.ok && plain.config.location, DEFAULT_LOCATION_SETTINGS);
+  const bad = resolveConfig({ location: { maxSourceMapBytes: 0, maxCandidates: 2.5 } }, good);
+  assert.equal(bad.ok, false);
+  assert.match(!bad.ok ? bad.problems.join('; ') : '', /location.maxSourceMapBytes must be a positive integer, got 0; location.maxCandidates must be a positive integer, got 2.5/);
 });

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './capture/limits';
+import { DEFAULT_LOCATION_SETTINGS, type LocationSettings } from './location/settings';
 
 /** Per-probe token buckets and the global budget that keep capture cheap for the host. */
 export interface RateSettings {
@@ -78,6 +79,8 @@ export interface ResolvedAgentConfig {
   readonly capture: CaptureLimits;
   readonly rate: RateSettings;
   readonly transport: TransportSettings;
+  /** Finding scripts by path and reading their source maps (location/settings.ts). */
+  readonly location: LocationSettings;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -141,15 +144,15 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): { options: AgentOptions;
   return { options, problems };
 }
 
-const SETTING_GROUPS = { capture: DEFAULT_CAPTURE_LIMITS, rate: DEFAULT_RATE, transport: DEFAULT_TRANSPORT } as const;
+const SETTING_GROUPS = { capture: DEFAULT_CAPTURE_LIMITS, rate: DEFAULT_RATE, transport: DEFAULT_TRANSPORT, location: DEFAULT_LOCATION_SETTINGS } as const;
 
 /**
  * KEYHOLE_SETTINGS: JSON with any of the groups `capture`, `rate`,
- * `transport`, e.g. {"capture":{"maxDepth":2}} — for hosts configured only
+ * `transport`, `location`, e.g. {"capture":{"maxDepth":2}} — for hosts configured only
  * through the environment. Unknown groups or keys are refused by name, so a
  * typo cannot silently leave a limit at its default.
  */
-export function parseSettings(text: string): Pick<AgentOptions, 'capture' | 'rate' | 'transport'> | string {
+export function parseSettings(text: string): Pick<AgentOptions, 'capture' | 'rate' | 'transport' | 'location'> | string {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -157,16 +160,18 @@ export function parseSettings(text: string): Pick<AgentOptions, 'capture' | 'rat
     return `KEYHOLE_SETTINGS is not JSON: ${err instanceof Error ? err.message : String(err)}`;
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'KEYHOLE_SETTINGS must be a JSON object such as {"capture":{"maxDepth":2}}';
-  const out: Record<string, Record<string, number>> = {};
+  const out: Record<string, Record<string, number | boolean>> = {};
   for (const [group, values] of Object.entries(raw as Record<string, unknown>)) {
     const defaults = (SETTING_GROUPS as Record<string, object>)[group];
     if (!defaults) return `KEYHOLE_SETTINGS: unknown group "${group}" (known: ${Object.keys(SETTING_GROUPS).join(', ')})`;
     if (values === null || typeof values !== 'object' || Array.isArray(values)) return `KEYHOLE_SETTINGS.${group} must be an object`;
-    const group_: Record<string, number> = {};
+    const group_: Record<string, number | boolean> = {};
     for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
       if (!(key in defaults)) return `KEYHOLE_SETTINGS.${group}: unknown setting "${key}" (known: ${Object.keys(defaults).join(', ')})`;
-      if (typeof value !== 'number') return `KEYHOLE_SETTINGS.${group}.${key} must be a number`;
-      group_[key] = value;
+      // Each setting takes the type of its default: a number, or true/false for the few switches.
+      const kind = typeof (defaults as Record<string, unknown>)[key] === 'boolean' ? 'boolean' : 'number';
+      if (typeof value !== kind) return `KEYHOLE_SETTINGS.${group}.${key} must be a ${kind}`;
+      group_[key] = value as number | boolean;
     }
     out[group] = group_;
   }
@@ -213,6 +218,7 @@ export function resolveConfig(options: AgentOptions, env: NodeJS.ProcessEnv): Co
     capture: Object.freeze({ ...DEFAULT_CAPTURE_LIMITS, ...(o.capture as Partial<CaptureLimits> | undefined), ...(options.capture as Partial<CaptureLimits> | undefined) }),
     rate: Object.freeze({ ...DEFAULT_RATE, ...(o.rate as Partial<RateSettings> | undefined), ...(options.rate as Partial<RateSettings> | undefined) }),
     transport: Object.freeze({ ...DEFAULT_TRANSPORT, ...(o.transport as Partial<TransportSettings> | undefined), ...(options.transport as Partial<TransportSettings> | undefined) }),
+    location: Object.freeze({ ...DEFAULT_LOCATION_SETTINGS, ...(o.location as Partial<LocationSettings> | undefined), ...(options.location as Partial<LocationSettings> | undefined) }),
   };
   if (!config.enabled) return problems.length ? { ok: false, problems } : { ok: true, config };
   if (!/^wss?:\/\/[^\s]+$/.test(config.brokerUrl)) problems.push(`KEYHOLE_BROKER must be a ws:// or wss:// URL, got "${config.brokerUrl}"`);
@@ -221,5 +227,11 @@ export function resolveConfig(options: AgentOptions, env: NodeJS.ProcessEnv): Co
   for (const [k, v] of Object.entries(config.capture)) positive(problems, `capture.${k}`, v, k !== 'timeBudgetMs');
   for (const [k, v] of Object.entries(config.rate)) positive(problems, `rate.${k}`, v, !['snapshotsPerSecond', 'logpointsPerSecond', 'blockedMsPerSecond'].includes(k));
   for (const [k, v] of Object.entries(config.transport)) positive(problems, `transport.${k}`, v);
+  for (const [k, v] of Object.entries(config.location)) {
+    if (typeof v === 'boolean') continue;
+    // A window of 0 turns the next-code-line search off; every other location limit is a count or a size.
+    if (k === 'nextCodeLineWindow' && v === 0) continue;
+    positive(problems, `location.${k}`, v);
+  }
   return problems.length ? { ok: false, problems } : { ok: true, config };
 }

@@ -2,6 +2,7 @@
 // the real protocol, with real Ed25519-signed grants.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
 import { AgentHarness, byName, setProbe } from '../support/agentHarness';
@@ -78,5 +79,26 @@ test('a snapshot probe captures the stack and variables, masked, without stoppin
     assert.ok(snap.frames.length <= 20);
   } finally {
     await svc.stop();
+  }
+});
+
+test('location settings reach the agent: with location.nextCodeLineWindow 0 a probe on a blank line is not moved to the next statement', async () => {
+  const file = join(agentFixtures, 'plain-service.js');
+  const blank = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.startsWith('function checkout(')); // the blank line above it, 1-based
+  for (const [start, expectInstalled] of [[{}, true], [{ location: { nextCodeLineWindow: 0 } }, false]] as const) {
+    const { svc, conn } = await h.connect('plain-service.js', { start });
+    try {
+      conn.send(setProbe('p-blank', 'fixtures/plain-service.js', blank));
+      const status = await conn.next((m) => m.body === 'probeStatus' && m.probeStatus!.probeId === 'p-blank', 20_000, 'the probe status');
+      if (expectInstalled) {
+        assert.equal(status.probeStatus!.state, pb.ProbeState.INSTALLED);
+        assert.match(status.probeStatus!.message, /moved|next line with code|has no code/i);
+      } else {
+        assert.notEqual(status.probeStatus!.state, pb.ProbeState.INSTALLED);
+        assert.equal(status.probeStatus!.code, 'KH_LOCATION_NO_CODE_ON_LINE');
+      }
+    } finally {
+      await svc.stop();
+    }
   }
 });

@@ -9,7 +9,7 @@ import type { GrantAuthority } from '../grants/authority';
 import type { DebuggerControl, PausedEvent, ScriptParsed } from '../inspector/debuggerControl';
 import { captureFrames, type CaptureDeps } from '../capture/snapshotCapture';
 import { compileCondition, compileTemplate, parseHitCondition } from '../expressions';
-import { ScriptIndex, resolveProbeLocation, mapGeneratedToOriginal, type ScriptRecord } from '../location';
+import { ScriptIndex, resolveProbeLocation, mapGeneratedToOriginal, type LocationSettings, type ScriptRecord } from '../location';
 import { isFileScriptUrl } from '../location/paths';
 import { DROPPED_TEXT, type Redactor } from '../redact/redactor';
 import { Soon } from '../util/soon';
@@ -80,6 +80,8 @@ export interface ProbeManagerDeps {
   readonly redactor: () => Redactor;
   readonly limits: CaptureLimits;
   readonly rate: RateSettings;
+  /** Finding scripts and reading source maps; the defaults when left out. */
+  readonly location?: LocationSettings;
   readonly service: string;
   readonly instanceId: string;
   readonly handOff: (objectIds: readonly string[]) => unknown[];
@@ -118,7 +120,7 @@ type Refusal = { code: string; message: string };
 export class ProbeManager {
   private readonly byId = new Map<string, ProbeRecord>();
   private slots: (ProbeRecord | undefined)[] = [];
-  private readonly scripts = new ScriptIndex();
+  private readonly scripts: ScriptIndex;
   private readonly scriptUrls = new Map<string, string>();
   /** Script ids V8 compiled as ES modules (their top-level names are a module scope). */
   private readonly moduleScripts = new Set<string>();
@@ -138,6 +140,7 @@ export class ProbeManager {
   private readonly counters = { snapshotsCaptured: 0, logLines: 0, hitsDeclined: 0, debuggerResets: 0, pauses: 0 };
 
   constructor(private readonly deps: ProbeManagerDeps) {
+    this.scripts = new ScriptIndex(deps.location ? { settings: deps.location } : {});
     this.budget = new BlockedTimeBudget(deps.rate.blockedMsPerSecond);
     this.soon = new Soon((err) => deps.onError('KH_AGENT_INTERNAL', err instanceof Error ? err.message : String(err)));
     this.pendingWatch = new PendingScriptWatch(() => this.retryPending());
