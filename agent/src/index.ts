@@ -3,6 +3,7 @@
 // environment variables) or call start(options) from code. Disabled or
 // unconfigured means no inspector session and nothing else. Nothing here
 // throws into the host: problems become one line on stderr.
+import { isMainThread } from 'node:worker_threads';
 import { Agent, type AgentStatus } from './agent';
 import { resolveConfig, type AgentOptions } from './config';
 import { loadTrustFile } from './grants/trustFile';
@@ -24,6 +25,9 @@ export interface StartResult {
 /** Starts the agent once per process; a second call while running is a no-op that says so. */
 export function start(options: AgentOptions = {}, log: AgentLog = createStderrLog()): StartResult {
   try {
+    // A worker thread inherits the process's --require preloads, the agent's own workers included:
+    // one agent per process, on the main thread, where the service's code runs.
+    if (!isMainThread) return { started: false, reason: 'the agent runs on the main thread only' };
     if (current && current.status().state === 'running') return { started: false, reason: 'the agent is already running' };
     const resolved = resolveConfig(options, process.env);
     if (!resolved.ok) {

@@ -61,16 +61,18 @@ export function planInWorker(request: PlanRequest, done: (result: PlanAnswer) =>
     done(result);
   };
   try {
-    worker = new Worker(WORKER_MAIN, { workerData: request, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+    // execArgv []: the service's --require/--import preloads (an APM, the agent's own register) have no business here.
+      worker = new Worker(WORKER_MAIN, { workerData: request, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   } catch (err) {
     // A permission model without --allow-worker, or no threads left: say so, asynchronously like a result.
     const reason = `the script could not be analysed on a worker thread: ${err instanceof Error ? err.message : String(err)}`;
     setImmediate(() => finish({ ok: false, reason })).unref();
     return stop;
   }
-  worker.unref();
   worker.once('message', (result: PlanAnswer) => finish(result));
   worker.once('error', (err) => finish({ ok: false, reason: `the script analysis failed: ${err.message}` }));
   worker.once('exit', (code) => finish({ ok: false, reason: `the script analysis ended without a plan (exit code ${code})` }));
+  // After the listeners: adding a 'message' listener refs the worker again, and it would keep the host alive.
+  worker.unref();
   return stop;
 }
