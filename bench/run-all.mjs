@@ -9,9 +9,10 @@ import { runRateLimited } from './rate-limited.mjs';
 import { runMemory } from './memory.mjs';
 import { runBroker } from './broker.mjs';
 import { runPlanStall } from './plan-stall.mjs';
+import { runLocationStall } from './location-stall.mjs';
 import { fmt, table } from './support/stats.mjs';
 
-const benches = [runIdle, runUnsampled, runRateLimited, runMemory, runPlanStall, runBroker];
+const benches = [runIdle, runUnsampled, runRateLimited, runMemory, runPlanStall, runLocationStall, runBroker];
 const summary = [];
 const t0 = performance.now();
 for (const run of benches) {

@@ -23,7 +23,10 @@ export interface AgentStatus {
   readonly state: 'running' | 'stood-down' | 'stopped';
   readonly reason: string;
   readonly connected: boolean;
+  /** Probes the agent holds, whatever their state (some may still be being located or planned). */
   readonly probes: number;
+  /** Probes whose breakpoint is set right now: their line will be captured when it runs. */
+  readonly probesArmed: number;
   readonly serviceEnabled: boolean;
 }
 
@@ -132,7 +135,7 @@ export class Agent {
   }
 
   status(): AgentStatus {
-    return { state: this.state, reason: this.reason, connected: this.transport.connected, probes: this.probes.size, serviceEnabled: this.serviceEnabled };
+    return { state: this.state, reason: this.reason, connected: this.transport.connected, probes: this.probes.size, probesArmed: this.probes.stats().probesArmed, serviceEnabled: this.serviceEnabled };
   }
 
   /** Stops everything and leaves no inspector state behind. Idempotent. */

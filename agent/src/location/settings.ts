@@ -51,6 +51,13 @@ export interface LocationSettings {
   readonly readNodeModulesSourceMaps: boolean;
   /** Candidate paths listed in a not-found or ambiguous result at most. Default 10. */
   readonly maxCandidates: number;
+  /**
+   * Old-generation heap, in MB, of the worker thread that reads and decodes
+   * source maps (locationWorker.ts): a large bundle's map takes hundreds of
+   * MB decoded. A map that needs more fails to resolve (the probe's status
+   * says so) and frames in it show their generated positions. Default 512.
+   */
+  readonly workerHeapMb: number;
 }
 
 export const DEFAULT_LOCATION_SETTINGS: LocationSettings = Object.freeze({
@@ -63,4 +70,5 @@ export const DEFAULT_LOCATION_SETTINGS: LocationSettings = Object.freeze({
   maxScriptBytes: 8 * 1024 * 1024,
   readNodeModulesSourceMaps: false,
   maxCandidates: 10,
+  workerHeapMb: 512,
 });

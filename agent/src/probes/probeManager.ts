@@ -9,7 +9,8 @@ import type { GrantAuthority } from '../grants/authority';
 import type { DebuggerControl, PausedEvent, ScriptParsed } from '../inspector/debuggerControl';
 import { captureFrames, type CaptureDeps } from '../capture/snapshotCapture';
 import { compileCondition, compileTemplate, parseHitCondition } from '../expressions';
-import { ScriptIndex, resolveProbeLocation, mapGeneratedToOriginal, type LocationSettings, type ScriptRecord } from '../location';
+import { DEFAULT_LOCATION_SETTINGS, LocationErrorCode, ScriptIndex, type LocationSettings, type Resolution, type ScriptRecord } from '../location';
+import { LocationWorker } from '../location/locationWorker';
 import { isFileScriptUrl } from '../location/paths';
 import { DROPPED_TEXT, type Redactor } from '../redact/redactor';
 import { Soon } from '../util/soon';
@@ -129,6 +130,12 @@ export class ProbeManager {
   private readonly pendingWatch: PendingScriptWatch;
   private readonly costMeter: ConditionCostMeter;
   private readonly originals: OriginalPositions;
+  /** Source maps are read and decoded here, off the main thread (location/locationWorker.ts). */
+  private readonly location: LocationWorker;
+  /** The resolution a probe waits for, so that only the latest one is acted on. */
+  private readonly locating = new WeakMap<ProbeRecord, number>();
+  private locateSeq = 0;
+  private deliverSeq = 0;
   private warmUp: ScheduledWarmUp | undefined;
   /** Snapshot probes whose conditions asked for this pause; several when probes share a line. */
   private capturing: Capturing[] = [];
@@ -145,10 +152,8 @@ export class ProbeManager {
     this.soon = new Soon((err) => deps.onError('KH_AGENT_INTERNAL', err instanceof Error ? err.message : String(err)));
     this.pendingWatch = new PendingScriptWatch(() => this.retryPending());
     this.costMeter = new ConditionCostMeter(deps.debuggerControl);
-    this.originals = new OriginalPositions((scriptId, line, column) => {
-      const m = mapGeneratedToOriginal(this.scripts, scriptId, line, column);
-      return m ? { path: m.path, line: m.line, column: m.column } : undefined;
-    });
+    this.location = new LocationWorker(deps.location ?? DEFAULT_LOCATION_SETTINGS, this.scripts);
+    this.originals = new OriginalPositions((positions, done) => this.location.map(positions, done));
   }
 
   // ---- lifecycle -------------------------------------------------------
@@ -224,6 +229,7 @@ export class ProbeManager {
     this.pendingWatch.stop();
     if (this.rearmTimer) clearTimeout(this.rearmTimer);
     this.deps.debuggerControl.disable();
+    this.location.stop();
   }
 
   // ---- validation and compilation ---------------------------------------
@@ -305,7 +311,25 @@ export class ProbeManager {
     // Enabling replays scriptParsed for every loaded script, which fills the index.
     control.enable();
     const loc = r.probe.location!;
-    const res = resolveProbeLocation(this.scripts, loc.path, loc.line, loc.column || undefined);
+    const token = ++this.locateSeq;
+    this.locating.set(r, token);
+    this.location.resolve(loc.path, loc.line, loc.column || undefined, (res) =>
+      this.soon.run(`locate:${r.probe.id}:${token}`, () => {
+        if (this.closed || this.byId.get(r.probe.id) !== r || this.locating.get(r) !== token) return;
+        this.locating.delete(r);
+        this.placeAndArm(r, res);
+      }),
+    );
+  }
+
+  /** Acts on where a probe was located: waits for its file, refuses it, or arms it. */
+  private placeAndArm(r: ProbeRecord, res: Resolution): void {
+    const loc = r.probe.location!;
+    if (!res.ok && res.code === LocationErrorCode.INTERNAL) {
+      this.setState(r, pb.ProbeState.ERROR, res.code, res.message, []);
+      this.disableIfIdle();
+      return;
+    }
     if (!res.ok) {
       const ambiguous = res.code === 'KH_LOCATION_AMBIGUOUS';
       this.setState(r, ambiguous ? pb.ProbeState.AMBIGUOUS : pb.ProbeState.FILE_NOT_FOUND, res.code, res.message, res.candidates);
@@ -472,17 +496,19 @@ export class ProbeManager {
       this.pendingWatch.clear();
       return;
     }
-    for (const r of pending) this.locateAndArm(r);
+    for (const r of pending) if (!this.locating.has(r)) this.locateAndArm(r);
   }
 
   onScript(s: ScriptParsed): void {
-    this.scripts.add({
+    const record: ScriptRecord = {
       scriptId: s.scriptId,
       url: s.url,
       ...(s.sourceMapURL ? { sourceMapURL: s.sourceMapURL } : {}),
       ...(s.length !== undefined ? { length: s.length } : {}),
       ...(s.hash ? { hash: s.hash } : {}),
-    });
+    };
+    this.scripts.add(record);
+    this.location.add(record);
     if (s.isModule) this.moduleScripts.add(s.scriptId);
     this.scriptUrls.set(s.scriptId, s.url);
     if (this.pendingWatch.matches(s.url)) this.soon.run('retry-pending', () => this.retryPending());
@@ -510,6 +536,7 @@ export class ProbeManager {
       this.slots = [];
       this.scripts.clear();
       this.originals.clear();
+      this.location.clear();
       this.scriptUrls.clear();
       this.moduleScripts.clear();
     }
@@ -778,10 +805,14 @@ export class ProbeManager {
       };
       snapshots.push({ record: r, snapshot });
     }
-    this.post(() => {
-      this.originals.fill(captured.frames, captured.scriptIds);
-      for (const { record, snapshot } of snapshots) this.deps.onSnapshot({ ...snapshot, frames: framesFor(record, captured) });
-    });
+    this.post(() =>
+      this.originals.fill(captured.frames, captured.scriptIds, () =>
+        // Guarded like any deferred work: the mapping may answer from the location worker's message.
+        this.soon.run(`deliver:${++this.deliverSeq}`, () => {
+          for (const { record, snapshot } of snapshots) this.deps.onSnapshot({ ...snapshot, frames: framesFor(record, captured) });
+        }),
+      ),
+    );
   }
 
   // ---- status ------------------------------------------------------------
