@@ -65,8 +65,9 @@ export async function runLocationStall() {
     index.add(record);
     const mapInPlace = await measure((done) => done(mapGeneratedToOriginal(index, frame.script, frame.line, frame.column)));
     const resolveInPlace = await measure((done) => done(resolveProbeLocation(index, 'entry.js', 3)));
-    const worker = new LocationWorker(DEFAULT_LOCATION_SETTINGS, new ScriptIndex());
-    worker.add(record);
+    const main = new ScriptIndex();
+    main.add(record);
+    const worker = new LocationWorker(DEFAULT_LOCATION_SETTINGS, main);
     const mapWorker = await measure((done) => worker.map([frame], (r) => done(r[0])));
     const resolveWorker = await measure((done) => worker.resolve('entry.js', 3, undefined, done));
     worker.stop();

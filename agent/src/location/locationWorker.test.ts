@@ -33,6 +33,17 @@ function ask<T>(question: (done: (r: T) => void) => void): Promise<T> {
   });
 }
 
+/** A worker over its own main-thread index, told about `records` the way the probe manager tells it. */
+function workerWith(records: readonly ScriptRecord[], settings = DEFAULT_LOCATION_SETTINGS): { worker: LocationWorker; index: ScriptIndex } {
+  const index = new ScriptIndex();
+  const worker = new LocationWorker(settings, index);
+  for (const r of records) {
+    index.add(r);
+    worker.add(r);
+  }
+  return { worker, index };
+}
+
 function inPlace(): ScriptIndex {
   const index = new ScriptIndex();
   index.add(RECORD);
@@ -40,9 +51,8 @@ function inPlace(): ScriptIndex {
 }
 
 test('the worker resolves a probe and maps frames exactly as the same code does in place', async () => {
-  const worker = new LocationWorker(DEFAULT_LOCATION_SETTINGS, new ScriptIndex());
+  const { worker } = workerWith([RECORD]);
   try {
-    worker.add(RECORD);
     const resolved = await ask<Resolution>((done) => worker.resolve('src/orders/orders.ts', PROBE_LINE, undefined, done));
     assert.ok(resolved.ok, JSON.stringify(resolved));
     assert.deepEqual(resolved, resolveProbeLocation(inPlace(), 'src/orders/orders.ts', PROBE_LINE));
@@ -61,13 +71,14 @@ test('the worker resolves a probe and maps frames exactly as the same code does 
 });
 
 test('a cleared worker forgets its scripts (and their maps); scripts added again are found again', async () => {
-  const worker = new LocationWorker(DEFAULT_LOCATION_SETTINGS, new ScriptIndex());
+  const { worker, index } = workerWith([RECORD]);
   try {
-    worker.add(RECORD);
     assert.ok((await ask<Resolution>((done) => worker.resolve('src/orders/orders.ts', PROBE_LINE, undefined, done))).ok);
+    index.clear();
     worker.clear();
     const gone = await ask<Resolution>((done) => worker.resolve('src/orders/orders.ts', PROBE_LINE, undefined, done));
     assert.equal(gone.ok ? '' : gone.code, 'KH_LOCATION_NOT_FOUND');
+    index.add(RECORD);
     worker.add(RECORD);
     assert.ok((await ask<Resolution>((done) => worker.resolve('src/orders/orders.ts', PROBE_LINE, undefined, done))).ok);
   } finally {
@@ -84,10 +95,8 @@ test('a map that needs more than the worker heap fails that question as data; th
   tree.write('big/dist/bundle.js.map', JSON.stringify({ version: 3, sources: ['../src/big.ts'], names: [], mappings }));
   tree.write('big/src/big.ts', generated);
   const big: ScriptRecord = { scriptId: '9', url: tree.url('big/dist/bundle.js'), sourceMapURL: 'bundle.js.map' };
-  const worker = new LocationWorker({ ...DEFAULT_LOCATION_SETTINGS, workerHeapMb: 16 }, new ScriptIndex());
+  const { worker } = workerWith([big, RECORD], { ...DEFAULT_LOCATION_SETTINGS, workerHeapMb: 16 });
   try {
-    worker.add(big);
-    worker.add(RECORD);
     const failed = await ask<Resolution>((done) => worker.resolve('src/big.ts', lines - 1, undefined, done));
     assert.equal(failed.ok, false);
     assert.equal(failed.ok ? '' : failed.code, 'KH_LOCATION_INTERNAL');
@@ -101,8 +110,7 @@ test('a map that needs more than the worker heap fails that question as data; th
 });
 
 test('a stopped worker answers at once, as a failure', async () => {
-  const worker = new LocationWorker(DEFAULT_LOCATION_SETTINGS, new ScriptIndex());
-  worker.add(RECORD);
+  const { worker } = workerWith([RECORD]);
   worker.stop();
   const r = await ask<Resolution>((done) => worker.resolve('src/orders/orders.ts', PROBE_LINE, undefined, done));
   assert.equal(r.ok ? '' : r.code, 'KH_LOCATION_INTERNAL');
@@ -114,8 +122,9 @@ test('a location worker never keeps its host alive: a process that used one ends
   const script = `
     const { LocationWorker } = require(${JSON.stringify(require.resolve('./locationWorker'))});
     const { ScriptIndex, DEFAULT_LOCATION_SETTINGS } = require(${JSON.stringify(require.resolve('./index'))});
-    const worker = new LocationWorker(DEFAULT_LOCATION_SETTINGS, new ScriptIndex());
-    worker.add(${JSON.stringify(RECORD)});
+    const index = new ScriptIndex();
+    index.add(${JSON.stringify(RECORD)});
+    const worker = new LocationWorker(DEFAULT_LOCATION_SETTINGS, index);
     worker.resolve('src/orders/orders.ts', ${PROBE_LINE}, undefined, (r) => process.stdout.write(r.ok ? 'located' : r.message));
     // Keeps the loop alive until the answer has come back, then nothing does.
     setTimeout(() => undefined, 300);`;

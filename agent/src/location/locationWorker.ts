@@ -44,8 +44,6 @@ const WORKER_MAIN = join(__dirname, 'locationWorkerMain.js');
 
 export class LocationWorker {
   private worker: Worker | undefined;
-  /** Every script V8 reported, by id: a new worker is sent all of them. */
-  private readonly records = new Map<string, ScriptRecord>();
   /** Added since the worker last heard: sent in one message before the next question. */
   private unsent: ScriptRecord[] = [];
   private readonly waiting = new Map<number, (reply: LocationReply | undefined, why: string) => void>();
@@ -54,20 +52,23 @@ export class LocationWorker {
   /** Set once a worker could not be started: from then on, questions are answered in place. */
   private inPlace = false;
 
-  /** `fallback` is the main thread's own index, used only where no worker can run. */
+  /**
+   * `index` is the main thread's own index of the scripts V8 reported, which
+   * its owner adds to before calling `add`: a new worker is sent its records,
+   * and where no worker can run, questions are answered from it in place.
+   */
   constructor(
     private readonly settings: LocationSettings,
-    private readonly fallback: ScriptIndex,
+    private readonly index: ScriptIndex,
   ) {}
 
+  /** Passes a script the index just took on to the worker, if one runs. */
   add(record: ScriptRecord): void {
-    this.records.set(record.scriptId, record);
     if (this.worker) this.unsent.push(record);
   }
 
-  /** Forgets every script and ends the worker, releasing its source maps. */
+  /** Ends the worker, releasing its source maps; call it when the index was cleared. */
   clear(): void {
-    this.records.clear();
     this.unsent = [];
     this.end('the scripts were cleared');
   }
@@ -80,13 +81,13 @@ export class LocationWorker {
   /** Locates a developer's path and line (resolveProbe.ts); `done` is called once, from a later task or in place. */
   resolve(path: string, line: number, column: number | undefined, done: (r: Resolution) => void): void {
     const failed = (why: string): Resolution => ({ ok: false, code: LocationErrorCode.INTERNAL, message: `${path}:${line} could not be located: ${why}`, candidates: [] });
-    if (this.inPlace) return done(resolveProbeLocation(this.fallback, path, line, column));
+    if (this.inPlace) return done(resolveProbeLocation(this.index, path, line, column));
     this.ask({ type: 'resolve', id: 0, path, line, column }, (reply, why) => done(reply && 'resolution' in reply ? reply.resolution : failed(why)));
   }
 
   /** Maps generated positions back to original sources (mapFrame.ts); undefined for each position that cannot be. */
   map(positions: readonly GeneratedPosition[], done: (r: readonly (OriginalPosition | undefined)[]) => void): void {
-    if (this.inPlace) return done(positions.map((p) => mapGeneratedToOriginal(this.fallback, p.script, p.line, p.column)));
+    if (this.inPlace) return done(positions.map((p) => mapGeneratedToOriginal(this.index, p.script, p.line, p.column)));
     this.ask({ type: 'map', id: 0, positions }, (reply) => done(reply && 'positions' in reply ? reply.positions : positions.map(() => undefined)));
   }
 
@@ -130,7 +131,7 @@ export class LocationWorker {
     worker.unref();
     this.worker = worker;
     this.unsent = [];
-    worker.postMessage({ type: 'add', records: [...this.records.values()] } satisfies LocationRequest);
+    worker.postMessage({ type: 'add', records: this.index.records() } satisfies LocationRequest);
     return worker;
   }
 

@@ -146,6 +146,11 @@ export class ScriptIndex {
     return newest === undefined ? undefined : this.scripts.get(newest);
   }
 
+  /** Every indexed script's record, as V8 reported it. */
+  records(): ScriptRecord[] {
+    return [...this.scripts.values()].map((s) => s.record);
+  }
+
   /** Scripts whose own basename has this stem (any case, any extension). */
   scriptsWithStem(stem: string): IndexedScript[] {
     return this.lookup(this.scriptsByStem, stem);
