@@ -11,6 +11,16 @@ export const LocationErrorCode = Object.freeze({
   NO_CODE_ON_LINE: 'KH_LOCATION_NO_CODE_ON_LINE',
   /** The request itself is unusable (empty path, line below 1, ...). */
   INVALID_REQUEST: 'KH_LOCATION_INVALID_REQUEST',
+  /**
+   * The path matches only the agent's own code (or its protocol package),
+   * which is never probed; the probe waits for a file of the service by that path.
+   */
+  AGENT_CODE: 'KH_PROBE_AGENT_CODE',
+  /**
+   * The line is inside a `with` statement's body, where every name a condition
+   * uses is looked up on the with object, running its getters and Proxy traps.
+   */
+  IN_WITH: 'KH_PROBE_IN_WITH',
   /** An unexpected failure inside location, reported instead of thrown. */
   INTERNAL: 'KH_LOCATION_INTERNAL',
   /** The source map is not JSON, not version 3, or its data URL is malformed. */

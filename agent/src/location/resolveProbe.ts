@@ -4,6 +4,7 @@ import { sha256Hex } from './contentHash';
 import { LocationErrorCode, type LocationProblem } from './errors';
 import { commonSuffixLength, pathSegments, stemOf, toDisplayPath, toFileUrl } from './paths';
 import { type IndexedScript, type OriginalSource, type ScriptIndex } from './scriptIndex';
+import { withBodyAt } from './withStatements';
 
 /** A generated position (1-based line and column) in one loaded script. */
 export interface ScriptPosition {
@@ -76,8 +77,17 @@ function resolve(index: ScriptIndex, developerPath: string, line: number, column
   const stem = stemOf(basename);
   index.prepareLookup(stem);
 
-  const matches = findMatches(index, wanted, basename, stem);
-  if (matches.length === 0) return notFound(index, developerPath, basename, stem);
+  const { matches, offLimits } = findMatches(index, wanted, basename, stem);
+  if (matches.length === 0) {
+    if (offLimits !== undefined) {
+      return failure(
+        LocationErrorCode.AGENT_CODE,
+        `${developerPath} matches only ${offLimits}, the Keyhole agent's own code, which is never probed (its variables hold values before they are masked); the probe waits for a file of the service by that path`,
+        [],
+      );
+    }
+    return notFound(index, developerPath, basename, stem);
+  }
 
   const targets = [...new Set(matches.map((m) => m.key))];
   if (targets.length > 1) {
@@ -96,23 +106,61 @@ function resolve(index: ScriptIndex, developerPath: string, line: number, column
     const problem = (placements[0] as Extract<Placement, { ok: false }>).problem;
     return failure(problem.code, problem.message, distinct(matches.map(describe)).slice(0, index.settings.maxCandidates));
   }
+  const withNotes: string[] = [];
+  for (const p of placed) {
+    const check = withCheckAt(index, p.position);
+    if (check.refusal) return failure(LocationErrorCode.IN_WITH, check.refusal, []);
+    if (check.note) withNotes.push(check.note);
+  }
+  const note = [first.note, ...distinct(withNotes)].filter((n): n is string => n !== undefined).join('; ');
   const others = placed.slice(1).map((p) => p.position);
   return {
     ok: true,
     ...first.position,
     originalPath: first.originalPath,
     deployedSha256: first.sha256,
-    ...(first.note !== undefined ? { note: first.note } : {}),
+    ...(note ? { note } : {}),
     ...(others.length > 0 ? { alsoAt: others } : {}),
   };
 }
 
-/** The matches with the longest common suffix (at least the basename, compared exactly). */
-function findMatches(index: ScriptIndex, wanted: readonly string[], basename: string, stem: string): Match[] {
+/** A refusal when a placed position is inside a `with` body, a note when that could not be checked. */
+function withCheckAt(index: ScriptIndex, position: ScriptPosition): { refusal?: string; note?: string } {
+  const script = index.get(position.scriptId);
+  if (!script) return {};
+  const check = index.withCheckOf(script);
+  const path = toDisplayPath(toFileUrl(position.url));
+  if (check.kind === 'unchecked') return { note: `line ${position.line} of ${path} was not checked for a with statement: ${check.reason}` };
+  const body = withBodyAt(check.bodies, position.line);
+  if (!body) return {};
+  const lines = body.startLine === body.endLine ? `line ${body.startLine}` : `lines ${body.startLine}-${body.endLine}`;
+  return {
+    refusal: `line ${position.line} of ${path} is inside a with statement (${lines}), where every name a condition reads is looked up on the with object, running its getters and Proxy traps on each pass; Keyhole never probes there: put the probe before or after the with statement`,
+  };
+}
+
+/**
+ * The matches with the longest common suffix (at least the basename, compared
+ * exactly). The agent's own scripts are never matches: a service file named
+ * like one of them (config.js, index.js) is found as if they were not loaded.
+ * But when one of them matches the developer's path better than any service
+ * file does, the developer meant it: no match, and `offLimits` names it.
+ */
+function findMatches(index: ScriptIndex, wanted: readonly string[], basename: string, stem: string): { matches: Match[]; offLimits: string | undefined } {
   let best = 0;
   let matches: Match[] = [];
+  let bestOffLimits = 0;
+  let offLimits: string | undefined;
   const consider = (script: IndexedScript, original: OriginalSource | undefined, segments: readonly string[]): void => {
     if (segments[segments.length - 1] !== basename) return;
+    if (index.isOffLimits(script)) {
+      const length = commonSuffixLength(wanted, segments);
+      if (length > bestOffLimits) {
+        bestOffLimits = length;
+        offLimits = original ? toDisplayPath(original.resolved) : toDisplayPath(toFileUrl(script.record.url));
+      }
+      return;
+    }
     const length = commonSuffixLength(wanted, segments);
     if (length < best) return;
     if (length > best) {
@@ -128,7 +176,7 @@ function findMatches(index: ScriptIndex, wanted: readonly string[], basename: st
   for (const script of index.scriptsWithOriginalStem(stem)) {
     for (const original of script.originals ?? []) consider(script, original, original.segments);
   }
-  return matches;
+  return bestOffLimits > best ? { matches: [], offLimits } : { matches, offLimits };
 }
 
 /** Not found, with what is loaded under a similar name; a broken source map of such a script is the likelier cause. */
@@ -138,10 +186,12 @@ function notFound(index: ScriptIndex, developerPath: string, basename: string, s
   const close: Array<{ path: string; rank: number }> = [];
   let mapProblem: LocationProblem | undefined;
   for (const script of index.scriptsWithStem(stem)) {
+    if (index.isOffLimits(script)) continue;
     close.push({ path: toDisplayPath(toFileUrl(script.record.url)), rank: rankName(script.basename, lowerBasename) });
     mapProblem ??= script.mapProblem;
   }
   for (const script of index.scriptsWithOriginalStem(stem)) {
+    if (index.isOffLimits(script)) continue;
     for (const original of script.originals ?? []) {
       if (stemOf(original.basename).toLowerCase() === lowerStem) close.push({ path: toDisplayPath(original.resolved), rank: rankName(original.basename, lowerBasename) });
     }

@@ -1,10 +1,13 @@
 import { type TraceMap } from '@jridgewell/trace-mapping';
+import { sha256Hex } from './contentHash';
 import { type LocationProblem } from './errors';
 import { nodeFileAccess, type FileAccess } from './fileAccess';
 import { isFileScriptUrl, lastSegment, pathSegments, stemOf, toDisplayPath, toFileUrl } from './paths';
 import { DEFAULT_LOCATION_SETTINGS, type LocationSettings } from './settings';
 import { LruCache } from './lruCache';
+import { isOwnCode } from './ownCode';
 import { findSourceMapUrl, loadSourceMap, type SourceMapLoad } from './sourceMapLoader';
+import { findWithBodies, type WithCheck } from './withStatements';
 
 /** A script as V8's Debugger.scriptParsed reports it. */
 export interface ScriptRecord {
@@ -36,6 +39,10 @@ export class IndexedScript {
   originals: readonly OriginalSource[] | undefined;
   /** Why its source map could not be read, once that was tried. */
   mapProblem: LocationProblem | undefined;
+  /** Whether probes are barred from it, once asked (ScriptIndex.isOffLimits). */
+  offLimits: boolean | undefined;
+  /** Its `with` statements, once searched (ScriptIndex.withCheckOf). */
+  withCheck: WithCheck | undefined;
 
   constructor(
     readonly record: ScriptRecord,
@@ -52,6 +59,8 @@ export interface ScriptIndexOptions {
   readonly settings?: Partial<LocationSettings>;
   /** How files are read; node:fs by default. */
   readonly files?: FileAccess;
+  /** Scripts no probe may be placed in, by URL; the agent's own code by default (see ownCode.ts). */
+  readonly offLimits?: (url: string) => boolean;
 }
 
 /**
@@ -69,6 +78,7 @@ export interface ScriptIndexOptions {
 export class ScriptIndex {
   readonly settings: LocationSettings;
   readonly files: FileAccess;
+  private readonly offLimits: (url: string) => boolean;
   private readonly scripts = new Map<string, IndexedScript>();
   /** Scripts by URL; a URL can be loaded more than once (vm, module reloads), the newest is last. */
   private readonly idsByUrl: Buckets = new Map();
@@ -85,6 +95,7 @@ export class ScriptIndex {
   constructor(options: ScriptIndexOptions = {}) {
     this.settings = Object.freeze({ ...DEFAULT_LOCATION_SETTINGS, ...options.settings });
     this.files = options.files ?? nodeFileAccess;
+    this.offLimits = options.offLimits ?? isOwnCode;
     this.maps = new LruCache(this.settings.maxSourceMaps);
   }
 
@@ -144,6 +155,27 @@ export class ScriptIndex {
     const ids = this.idsByUrl.get(scriptIdOrUrl);
     const newest = typeof ids === 'string' ? ids : [...(ids ?? [])].at(-1);
     return newest === undefined ? undefined : this.scripts.get(newest);
+  }
+
+  /** True for a script no probe may be placed in (the agent's own code), asked once per script. */
+  isOffLimits(script: IndexedScript): boolean {
+    return (script.offLimits ??= this.offLimits(script.record.url));
+  }
+
+  /**
+   * Where the script's `with` statements are, searched once per script in
+   * the file V8 loaded; unchecked when the file cannot be read or changed
+   * on disk since V8 compiled it (its lines are not the code that runs).
+   */
+  withCheckOf(script: IndexedScript): WithCheck {
+    if (script.withCheck) return script.withCheck;
+    const path = toDisplayPath(toFileUrl(script.record.url));
+    const read = this.files.read(path, this.settings.maxScriptBytes);
+    let check: WithCheck;
+    if (!read.ok) check = { kind: 'unchecked', reason: read.message };
+    else if (script.record.hash && sha256Hex(read.bytes) !== script.record.hash) check = { kind: 'unchecked', reason: `${path} changed on disk after it was loaded` };
+    else check = findWithBodies(read.bytes.toString('utf8'), this.settings.maxWithCheckChars);
+    return (script.withCheck = check);
   }
 
   /** Every indexed script's record, as V8 reported it. */

@@ -49,6 +49,13 @@ export interface LocationSettings {
    * and those named like the probed file are searched anyway. Default false.
    */
   readonly readNodeModulesSourceMaps: boolean;
+  /**
+   * Largest script, in characters, parsed to find its `with` statements
+   * (no probe goes inside one: withStatements.ts), when its text may hold one;
+   * most scripts never spell `with (` and are not parsed. A bigger one is
+   * placed unchecked and the probe's note says so. Default 4 Mi.
+   */
+  readonly maxWithCheckChars: number;
   /** Candidate paths listed in a not-found or ambiguous result at most. Default 10. */
   readonly maxCandidates: number;
   /**
@@ -69,6 +76,7 @@ export const DEFAULT_LOCATION_SETTINGS: LocationSettings = Object.freeze({
   siblingMapChecksPerLookup: 2000,
   maxScriptBytes: 8 * 1024 * 1024,
   readNodeModulesSourceMaps: false,
+  maxWithCheckChars: 4 * 1024 * 1024,
   maxCandidates: 10,
   workerHeapMb: 512,
 });

@@ -15,7 +15,6 @@ import { isFileScriptUrl } from '../location/paths';
 import { DROPPED_TEXT, type Redactor } from '../redact/redactor';
 import { Soon } from '../util/soon';
 import { buildBreakpointCondition, RUNTIME_GLOBAL } from './conditionBuilder';
-import { isOwnCode } from '../location/ownCode';
 import type { ProbeRecord } from './probeRecord';
 import { cancelPlanning, pauseFree, pausing, pausingNote, planning } from './captureMode';
 import { formatLogMessage, placeholderNames } from './logFormat';
@@ -330,15 +329,15 @@ export class ProbeManager {
       this.disableIfIdle();
       return;
     }
+    if (!res.ok && res.code === LocationErrorCode.IN_WITH) {
+      this.drop(r, pb.ProbeState.REFUSED, res.code, res.message);
+      return;
+    }
     if (!res.ok) {
       const ambiguous = res.code === 'KH_LOCATION_AMBIGUOUS';
       this.setState(r, ambiguous ? pb.ProbeState.AMBIGUOUS : pb.ProbeState.FILE_NOT_FOUND, res.code, res.message, res.candidates);
       if (!ambiguous) this.pendingWatch.add(loc.path);
       this.disableIfIdle();
-      return;
-    }
-    if (isOwnCode(res.url)) {
-      this.drop(r, pb.ProbeState.REFUSED, 'KH_PROBE_AGENT_CODE', `${loc.path} is the Keyhole agent's own code, which it never probes: its variables hold values before they are masked`);
       return;
     }
     r.resolvedUrl = res.url;
