@@ -11,6 +11,8 @@ export interface ScriptParsed {
   length?: number;
   /** SHA-256 (hex) of the UTF-8 source V8 compiled (Node 20 and later). */
   hash?: string;
+  /** Node marks the main context isDefault; a vm.createContext context is not. */
+  executionContextAuxData?: { isDefault?: boolean };
 }
 
 /** The subset of Debugger.paused params the capture reads. */

@@ -21,6 +21,8 @@ export const LocationErrorCode = Object.freeze({
    * uses is looked up on the with object, running its getters and Proxy traps.
    */
   IN_WITH: 'KH_PROBE_IN_WITH',
+  /** The file runs only in vm contexts of its own (vm.createContext), which are not probed; the probe waits. */
+  VM_CONTEXT: 'KH_PROBE_VM_CONTEXT',
   /** An unexpected failure inside location, reported instead of thrown. */
   INTERNAL: 'KH_LOCATION_INTERNAL',
   /** The source map is not JSON, not version 3, or its data URL is malformed. */

@@ -87,3 +87,17 @@ test('off-limits scripts never match: a service file named like one is found; a 
   const near = failed(resolveProbeLocation(index, 'Config.js', 1));
   assert.deepEqual(near.candidates, [tree.path('svc/dist/config.js')], 'the agent file is no candidate either');
 });
+
+test('a file loaded only in a vm context of its own waits; once also in the main context, it is placed there', () => {
+  tree.write('app/plugin.js', 'module.exports = 1;\n');
+  const index = new ScriptIndex();
+  index.add({ scriptId: '5', url: tree.url('app/plugin.js'), inVmContext: true });
+  const waiting = failed(resolveProbeLocation(index, 'plugin.js', 1));
+  assert.equal(waiting.code, 'KH_PROBE_VM_CONTEXT');
+  index.add({ scriptId: '6', url: tree.url('app/plugin.js') });
+  const r = resolveProbeLocation(index, 'plugin.js', 1);
+  assert.ok(r.ok);
+  assert.equal(r.scriptId, '6');
+  assert.equal(r.alsoAt, undefined, 'the vm copy is no place for it');
+  assert.match(r.note ?? '', /also loaded in a vm context of its own, where it is not probed/);
+});

@@ -101,19 +101,39 @@ function resolve(index: ScriptIndex, developerPath: string, line: number, column
 
   const placements = matches.map((m) => place(index, m, line, column));
   const placed = placements.filter((p): p is Extract<Placement, { ok: true }> => p.ok);
-  const first = placed[0];
-  if (!first) {
+  if (placed.length === 0) {
     const problem = (placements[0] as Extract<Placement, { ok: false }>).problem;
     return failure(problem.code, problem.message, distinct(matches.map(describe)).slice(0, index.settings.maxCandidates));
   }
-  const withNotes: string[] = [];
-  for (const p of placed) {
+  return settle(index, placed);
+}
+
+/**
+ * The answer from the places a probe fits: the first in the main context,
+ * the others in `alsoAt`. Refused when one is inside a `with` body; waiting
+ * when the file runs only in vm contexts of its own. There the breakpoint
+ * condition cannot reach the agent (a context has its own globals), and
+ * making it reachable would add a global to the service's sandbox object.
+ */
+function settle(index: ScriptIndex, placed: ReadonlyArray<Extract<Placement, { ok: true }>>): Resolution {
+  const main = placed.filter((p) => !index.get(p.position.scriptId)?.record.inVmContext);
+  const first = main[0];
+  if (!first) {
+    return failure(
+      LocationErrorCode.VM_CONTEXT,
+      `${placed[0]!.originalPath} runs only in a vm context of its own (vm.createContext, vm.runInNewContext), which Keyhole does not probe; the probe waits for it to load in the main context`,
+      [],
+    );
+  }
+  const notes: string[] = [];
+  if (main.length < placed.length) notes.push(`${first.originalPath} is also loaded in a vm context of its own, where it is not probed`);
+  for (const p of main) {
     const check = withCheckAt(index, p.position);
     if (check.refusal) return failure(LocationErrorCode.IN_WITH, check.refusal, []);
-    if (check.note) withNotes.push(check.note);
+    if (check.note) notes.push(check.note);
   }
-  const note = [first.note, ...distinct(withNotes)].filter((n): n is string => n !== undefined).join('; ');
-  const others = placed.slice(1).map((p) => p.position);
+  const note = [first.note, ...distinct(notes)].filter((n): n is string => n !== undefined).join('; ');
+  const others = main.slice(1).map((p) => p.position);
   return {
     ok: true,
     ...first.position,

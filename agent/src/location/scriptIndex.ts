@@ -18,6 +18,8 @@ export interface ScriptRecord {
   length?: number;
   /** SHA-256 (hex) of its UTF-8 source, as V8 reports it. */
   hash?: string;
+  /** Set when it runs in a vm context of its own (V8's executionContextAuxData.isDefault is false). */
+  inVmContext?: true;
 }
 
 /** One original file named in a script's source map. */

@@ -505,6 +505,7 @@ export class ProbeManager {
       ...(s.sourceMapURL ? { sourceMapURL: s.sourceMapURL } : {}),
       ...(s.length !== undefined ? { length: s.length } : {}),
       ...(s.hash ? { hash: s.hash } : {}),
+      ...(s.executionContextAuxData?.isDefault === false ? { inVmContext: true as const } : {}),
     };
     this.scripts.add(record);
     this.location.add(record);
