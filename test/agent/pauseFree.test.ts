@@ -169,6 +169,32 @@ test('an enclosing let still in its temporal dead zone shows <uninitialized>, st
   }
 });
 
+test('an import from a module still at its top-level await shows <uninitialized>, then its value', async () => {
+  // V8 hands such a binding to the condition as an internal hole value, which an array literal stores as
+  // a missing element: the snapshot says <uninitialized> instead of dropping the variable.
+  const main = 'pause-free-tla.mjs';
+  const line = lineOf(join(agentFixtures, 'tla', 'cart.mjs'), 'tla');
+  const { svc, conn } = await connect(PAUSE_FREE, main);
+  try {
+    await svc.call('load');
+    conn.send(setProbe('p-tla', 'tla/cart.mjs', line));
+    const installed = await conn.status('p-tla', pb.ProbeState.INSTALLED);
+    assert.doesNotMatch(installed.message, /captures by pausing/);
+    assert.equal(await svc.call<number>('cart', 2), 10);
+    const during = nextSnapshot(conn, 'p-tla');
+    const moduleDuring = scopeText((await during).frames[0]!.scopes.find((s) => s.kind === pb.ScopeKind.MODULE));
+    assert.equal(moduleDuring['currency'], '<uninitialized>');
+    await svc.call('release');
+    assert.equal(await svc.call<number>('cart', 3), 15);
+    const after = conn.snapshots('p-tla')[1] ?? (await conn.next((m) => m.body === 'snapshot' && conn.snapshots('p-tla').length >= 2, 20_000, 'a second snapshot')).snapshot!;
+    const moduleAfter = scopeText(after.frames[0]!.scopes.find((s) => s.kind === pb.ScopeKind.MODULE));
+    assert.equal(moduleAfter['currency'], 'EUR');
+    assert.equal(await pausesOnceCaptured(conn), 0);
+  } finally {
+    await svc.stop();
+  }
+});
+
 // Probe.framesWithLocals: a developer's per-probe choice below the agent's setting.
 
 test('a probe that asks for only its own frame (framesWithLocals 1) is captured without a pause under the default limits', async () => {

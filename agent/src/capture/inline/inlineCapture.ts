@@ -64,16 +64,19 @@ export function captureInline(input: InlineCaptureInput): CapturedFrames {
   };
 }
 
-/** A null-prototype object of the scope's variables that were read; those in their TDZ carry the serializer's marker. */
+/**
+ * A null-prototype object of the scope's variables that were read; those in
+ * their TDZ carry the serializer's marker. A read slot missing from the
+ * array is one too: an import whose module is still evaluating (suspended
+ * at a top-level await) reaches the condition as V8's internal hole value,
+ * which the array literal stores as a missing element, never as a value.
+ */
 function holderOf(scope: PlannedScope, slots: readonly number[], values: unknown[]): object {
   const holder: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   scope.bindings.forEach((b, i) => {
-    if (b.uninitialized) {
-      holder[b.name] = UNINITIALIZED_VALUE;
-      return;
-    }
     const slot = slots[i] ?? -1;
-    if (slot >= 0 && slot in values) holder[b.name] = values[slot];
+    if (b.uninitialized || (slot >= 0 && slot < values.length && !(slot in values))) holder[b.name] = UNINITIALIZED_VALUE;
+    else if (slot >= 0 && slot in values) holder[b.name] = values[slot];
   });
   return holder;
 }
