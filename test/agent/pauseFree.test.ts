@@ -195,6 +195,23 @@ test('an import from a module still at its top-level await shows <uninitialized>
   }
 });
 
+test('in a derived constructor before super(), locals are read and `this`, not bound yet, is left out (as a pause shows it)', async () => {
+  const { svc, conn } = await connect(PAUSE_FREE);
+  try {
+    conn.send(setProbe('p-super', `fixtures/${FIXTURE}`, lineOf(join(agentFixtures, FIXTURE), 'before-super')));
+    await conn.status('p-super', pb.ProbeState.INSTALLED);
+    assert.equal(await svc.call<number>('invoice', 100, 0.2), 120);
+    const top = (await nextSnapshot(conn, 'p-super')).frames[0]!;
+    assert.equal(top.functionName, 'Invoice');
+    assert.deepEqual(scopeText(top.scopes.find((s) => s.kind === pb.ScopeKind.LOCAL)), { net: '100', rate: '0.2', gross: '120' });
+    assert.equal(top.scopes.find((s) => s.kind === pb.ScopeKind.THIS), undefined, 'V8 hands the condition undefined for it');
+    assert.equal(await pausesOnceCaptured(conn), 0);
+    assert.doesNotMatch(conn.statuses('p-super').map((s) => s.message).join(' '), /captures by pausing/);
+  } finally {
+    await svc.stop();
+  }
+});
+
 // Probe.framesWithLocals: a developer's per-probe choice below the agent's setting.
 
 test('a probe that asks for only its own frame (framesWithLocals 1) is captured without a pause under the default limits', async () => {
