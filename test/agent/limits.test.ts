@@ -62,6 +62,43 @@ test('default per-probe snapshot rate: 50 hits in a burst give exactly 5 snapsho
   }
 });
 
+test('the global budget: a busy line spends it, every probe is disarmed and says why once, and both re-arm when it refills', async () => {
+  // Default budgets: 10 ms of checks per rolling second (rate.blockedMsPerSecond).
+  const { svc, conn } = await h.connect('plain-service.js');
+  try {
+    conn.send(setProbe('p-busy', CHECKOUT, hotLine, { condition: 'i < 0' }));
+    conn.send(setProbe('p-quiet', CHECKOUT, checkoutLine));
+    await conn.status('p-busy', pb.ProbeState.INSTALLED);
+    await conn.status('p-quiet', pb.ProbeState.INSTALLED);
+    // 3,000 passes, none sampled: each check is charged (at least 30 µs), far beyond 10 ms.
+    assert.equal(await svc.call('hotLoop', 3000), 8994);
+    const noted = (id: string) =>
+      conn.next((m) => m.body === 'probeStatus' && m.probeStatus!.probeId === id && /budget .* ran out/.test(m.probeStatus!.message), 20_000, `the budget note of ${id}`).then((m) => m.probeStatus!);
+    const busy = await noted('p-busy');
+    assert.equal(busy.state, pb.ProbeState.INSTALLED, 'disarmed for a while, not removed');
+    const ran = Number(/Its line ran (\d+) times while armed/.exec(busy.message)?.[1]);
+    assert.ok(ran >= 300, `the busy line's passes are counted (${ran})`);
+    assert.match((await noted('p-quiet')).message, /Its line ran 0 times while armed/);
+    // Once the budget refilled, the quiet probe captures again; the busy one never matched.
+    let snapshots = 0;
+    for (let attempt = 0; attempt < 40 && snapshots === 0; attempt++) {
+      await delay(100);
+      await svc.call('checkout', attempt, 1, false);
+      snapshots = await snapshotsAfterDrain(conn, 'p-quiet', `refill-${attempt}`);
+    }
+    assert.equal(snapshots, 1, 'the quiet probe re-armed and captured');
+    assert.equal(conn.snapshots('p-busy').length, 0);
+    // Spent again: the note is not repeated.
+    assert.equal(await svc.call('hotLoop', 3000), 8994);
+    await drain(conn, 'second round');
+    const notes = (id: string) => conn.statuses(id).filter((st) => /budget .* ran out/.test(st.message)).length;
+    assert.deepEqual([notes('p-busy'), notes('p-quiet')], [1, 1]);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
+
 test('a probe that reaches maxHits completes, reports COMPLETED and captures no more', async () => {
   const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
   try {

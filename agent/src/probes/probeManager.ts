@@ -36,6 +36,20 @@ import { captureInline } from '../capture/inline/inlineCapture';
  */
 export const CONDITION_COST_FALLBACK_MS = 0.2;
 
+/**
+ * Why a probe may miss hits: the global budget disarmed every probe. Said
+ * once per probe, with how often its own line ran, so a developer whose
+ * condition "never hits" on a busy line learns why and what to do.
+ */
+function budgetNote(r: ProbeRecord, blockedMsPerSecond: number): string {
+  const costUs = Math.max(1, Math.round(r.conditionCostMs * 1000));
+  return (
+    `the agent's budget of ${blockedMsPerSecond} ms per second for probes (rate.blockedMsPerSecond) ran out, so every probe is disarmed a second at a time: ` +
+    `passes over this line while it is disarmed are not checked and can be missed. Its line ran ${r.passes} times while armed, about ${costUs} µs each; ` +
+    `a line that runs less often (inside the branch you are after) is checked every time`
+  );
+}
+
 /** Why a hot line's snapshots show no callers' variables (CaptureLimits.hotLineFramesWithLocals). */
 export const HOT_LINE_NOTE = "this line runs more often than the probe's rate: captured without pausing, callers' variables left out";
 
@@ -298,6 +312,8 @@ export class ProbeManager {
       conditionHits: 0,
       conditionCostMs: 0,
       hits: 0,
+      passes: 0,
+      budgetNoted: false,
       rearmAt: 0,
     };
     return { record };
@@ -567,6 +583,7 @@ export class ProbeManager {
       return false;
     }
     const now = performance.now();
+    r.passes++;
     this.budget.spend(r.conditionCostMs, now);
     if (++this.evaluations >= this.deps.rate.debuggerResetEvaluations) this.soon.run('reset', () => this.resetDebugger());
     const wall = Date.now();
@@ -714,7 +731,14 @@ export class ProbeManager {
     // as a sliver of budget frees up would disarm again at once (and each
     // arm/disarm cycle costs milliseconds of its own).
     const wait = this.budget.windowMs;
-    for (const r of this.byId.values()) if (r.breakpointId) this.disarm(r, wait);
+    for (const r of this.byId.values()) {
+      if (!r.breakpointId) continue;
+      this.disarm(r, wait);
+      if (!r.budgetNoted) {
+        r.budgetNoted = true;
+        this.setState(r, r.state, r.code, [r.message, budgetNote(r, this.deps.rate.blockedMsPerSecond)].filter(Boolean).join('; '), r.candidates);
+      }
+    }
   }
 
   private emitLog(r: ProbeRecord, values: unknown[]): void {

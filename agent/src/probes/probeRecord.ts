@@ -50,6 +50,10 @@ export interface ProbeRecord {
   conditionCostMs: number;
   /** Hits that produced a snapshot or a log line. */
   hits: number;
+  /** Passes over the line while armed: every evaluation of the gate, sampled or not. */
+  passes: number;
+  /** Whether its status already says the global budget disarmed it (once per probe: statuses travel to the IDE). */
+  budgetNoted: boolean;
   rearmAt: number; // performance.now() time when a rate-disarmed probe may re-arm; 0 when armed
 }
 
