@@ -21,6 +21,20 @@ function candidates(list: readonly string[]): string {
   return `; candidates: ${shown}${list.length > MAX_CANDIDATES_SHOWN ? ` and ${list.length - MAX_CANDIDATES_SHOWN} more` : ''}`;
 }
 
+/** The agent's code for a file that is simply not loaded (yet). */
+const NOT_LOADED_YET = 'KH_LOCATION_NOT_FOUND';
+
+/**
+ * What the agents noted about an installed probe, each note once: it moved
+ * to the next line with code, the file changed on disk, it captures by
+ * pausing or without, the budget disarmed it. A developer whose snapshot
+ * never hits reads the reason here.
+ */
+function notesOf(installed: readonly pb.IProbeStatus[]): string {
+  const notes = [...new Set(installed.map((s) => s.message ?? '').filter(Boolean))];
+  return notes.length ? `; ${notes.join('; ')}` : '';
+}
+
 const withCode = (s: pb.IProbeStatus) => `${s.message || 'no reason given'}${s.code ? ` (${s.code})` : ''}`;
 
 /** Why one instance does not have the probe installed, in a few words. */
@@ -32,6 +46,9 @@ function problemOf(s: pb.IProbeStatus): string {
     case pb.ProbeState.ERROR:
       return `${who}error: ${withCode(s)}`;
     case pb.ProbeState.FILE_NOT_FOUND:
+      // A plain miss says it in a few words; any other reason to wait (the agent's own code, a vm
+      // context, a broken source map) is the agent's own sentence, which says what to do.
+      if (s.code && s.code !== NOT_LOADED_YET) return `${who}${withCode(s)}${candidates(s.candidates ?? [])}`;
       return `${who}file not found${candidates(s.candidates ?? [])} (the probe installs if the file loads later)`;
     case pb.ProbeState.AMBIGUOUS:
       return `${who}several loaded files match${candidates(s.candidates ?? [])}; give more of the path`;
@@ -72,7 +89,7 @@ export function viewOfProbe(change: pb.IProbeStatusChanged | undefined, service:
   if (installed.length) {
     const hits = installed.reduce((n, s) => n + (s.hits ?? 0), 0);
     const rest = others.length ? `; ${others.map(problemOf).join('; ')}` : '';
-    return { verified: true, message: `installed on ${installed.length} of ${Math.max(targeted, instances.length)} instance${targeted === 1 ? '' : 's'}${hits ? `, ${hits} hit${hits === 1 ? '' : 's'}` : ''}${rest}` };
+    return { verified: true, message: `installed on ${installed.length} of ${Math.max(targeted, instances.length)} instance${targeted === 1 ? '' : 's'}${hits ? `, ${hits} hit${hits === 1 ? '' : 's'}` : ''}${notesOf(installed)}${rest}` };
   }
   const worst = others[0];
   const text = others.map(problemOf).join('; ');
