@@ -133,7 +133,14 @@ type Refusal = { code: string; message: string };
  */
 export class ProbeManager {
   private readonly byId = new Map<string, ProbeRecord>();
-  private slots: (ProbeRecord | undefined)[] = [];
+  /**
+   * Probes by the slot number baked into their conditions. A slot is never
+   * reused while any probe exists (a stale condition must not reach another
+   * probe), so this is a Map: a removed probe's entry is freed, where an
+   * array would grow by one for every probe ever set on a long-lived service.
+   */
+  private readonly slots = new Map<number, ProbeRecord>();
+  private nextSlot = 0;
   private readonly scripts: ScriptIndex;
   private readonly scriptUrls = new Map<string, string>();
   /** Script ids V8 compiled as ES modules (their top-level names are a module scope). */
@@ -187,7 +194,7 @@ export class ProbeManager {
       return;
     }
     this.byId.set(probe.id, record);
-    this.slots[record.slot] = record;
+    this.slots.set(record.slot, record);
     this.locateAndArm(record);
   }
 
@@ -276,7 +283,7 @@ export class ProbeManager {
       segments = t.segments;
       valuesJs = t.valuesJs;
     }
-    const slot = this.slots.length;
+    const slot = this.nextSlot++;
     const now = performance.now();
     const logpoint = probe.kind === pb.ProbeKind.LOGPOINT;
     const limits = limitsForProbe(this.deps.limits, probe.framesWithLocals);
@@ -538,7 +545,7 @@ export class ProbeManager {
     cancelPlanning(r.mode);
     r.rearmAt = 0;
     this.byId.delete(r.probe.id);
-    this.slots[r.slot] = undefined;
+    this.slots.delete(r.slot);
     this.setState(r, state, code, message, r.candidates);
     this.disableIfIdle();
   }
@@ -549,7 +556,8 @@ export class ProbeManager {
     this.deps.debuggerControl.disable();
     if (this.byId.size === 0) {
       // No condition can refer to an old slot once every breakpoint is gone.
-      this.slots = [];
+      this.slots.clear();
+      this.nextSlot = 0;
       this.scripts.clear();
       this.originals.clear();
       this.location.clear();
@@ -575,7 +583,7 @@ export class ProbeManager {
 
   /** First clause of every condition. Cheap checks only; anything slow is deferred. */
   readonly gate = (slot: number): boolean => {
-    const r = this.slots[slot];
+    const r = this.slots.get(slot);
     if (r === undefined || r.breakpointId === undefined) return false;
     const mode = r.mode;
     if (mode.kind === 'pauseFree' && mode.startedAt !== 0) {
@@ -607,7 +615,7 @@ export class ProbeManager {
 
   /** Last clause: the condition held. Counts, applies hit conditions and limits, logs or asks for a pause. */
   readonly hit = (slot: number, values: unknown[]): boolean => {
-    const r = this.slots[slot];
+    const r = this.slots.get(slot);
     if (r === undefined || r.breakpointId === undefined) return false;
     r.conditionHits++;
     if (r.hitTest && !r.hitTest(r.conditionHits)) return false;
@@ -636,7 +644,7 @@ export class ProbeManager {
    * a pausing condition in the same turn.)
    */
   readonly inline = (slot: number, self: unknown, values: unknown): boolean => {
-    const r = this.slots[slot];
+    const r = this.slots.get(slot);
     if (r === undefined || r.breakpointId === undefined) return false;
     const mode = r.mode;
     if (mode.kind !== 'pauseFree') return false;
