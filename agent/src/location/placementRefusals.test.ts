@@ -101,3 +101,12 @@ test('a file loaded only in a vm context of its own waits; once also in the main
   assert.equal(r.alsoAt, undefined, 'the vm copy is no place for it');
   assert.match(r.note ?? '', /also loaded in a vm context of its own, where it is not probed/);
 });
+
+test('an ES module is never searched for with statements: V8 would not have compiled one', () => {
+  tree.write('app/view.mjs', SLOPPY_JS);
+  const index = new ScriptIndex({ files: { read: () => assert.fail('a module is not read for the with check'), isFile: () => false, readTail: () => undefined } });
+  index.add({ scriptId: '7', url: tree.url('app/view.mjs'), isModule: true });
+  const script = index.get('7');
+  assert.ok(script);
+  assert.deepEqual(index.withCheckOf(script), { kind: 'checked', bodies: [] });
+});

@@ -18,6 +18,8 @@ export interface ScriptRecord {
   length?: number;
   /** SHA-256 (hex) of its UTF-8 source, as V8 reports it. */
   hash?: string;
+  /** Set when V8 compiled it as an ES module (its top-level names are a module scope; it cannot hold a `with`). */
+  isModule?: true;
   /** Set when it runs in a vm context of its own (V8's executionContextAuxData.isDefault is false). */
   inVmContext?: true;
 }
@@ -171,6 +173,8 @@ export class ScriptIndex {
    */
   withCheckOf(script: IndexedScript): WithCheck {
     if (script.withCheck) return script.withCheck;
+    // `with` is a syntax error in an ES module: nothing to read.
+    if (script.record.isModule) return (script.withCheck = { kind: 'checked', bodies: [] });
     const path = toDisplayPath(toFileUrl(script.record.url));
     const read = this.files.read(path, this.settings.maxScriptBytes);
     let check: WithCheck;

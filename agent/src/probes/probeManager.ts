@@ -143,8 +143,6 @@ export class ProbeManager {
   private nextSlot = 0;
   private readonly scripts: ScriptIndex;
   private readonly scriptUrls = new Map<string, string>();
-  /** Script ids V8 compiled as ES modules (their top-level names are a module scope). */
-  private readonly moduleScripts = new Set<string>();
   private readonly budget: BlockedTimeBudget;
   private readonly soon: Soon;
   private readonly pendingWatch: PendingScriptWatch;
@@ -435,7 +433,7 @@ export class ProbeManager {
       then();
       return;
     }
-    const request = { module: this.moduleScripts.has(script.record.scriptId), line, column, maxBindings: this.deps.limits.maxProperties };
+    const request = { module: script.record.isModule === true, line, column, maxBindings: this.deps.limits.maxProperties };
     const ask = (what: Pick<PlanRequest, 'source' | 'file'>): void => {
       cancelPlanning(mode);
       mode.cancel = planInWorker({ ...request, ...what }, (plan) => {
@@ -528,11 +526,11 @@ export class ProbeManager {
       ...(s.sourceMapURL ? { sourceMapURL: s.sourceMapURL } : {}),
       ...(s.length !== undefined ? { length: s.length } : {}),
       ...(s.hash ? { hash: s.hash } : {}),
+      ...(s.isModule ? { isModule: true as const } : {}),
       ...(s.executionContextAuxData?.isDefault === false ? { inVmContext: true as const } : {}),
     };
     this.scripts.add(record);
     this.location.add(record);
-    if (s.isModule) this.moduleScripts.add(s.scriptId);
     this.scriptUrls.set(s.scriptId, s.url);
     if (this.pendingWatch.matches(s.url)) this.soon.run('retry-pending', () => this.retryPending());
   }
@@ -562,7 +560,6 @@ export class ProbeManager {
       this.originals.clear();
       this.location.clear();
       this.scriptUrls.clear();
-      this.moduleScripts.clear();
     }
   }
 
