@@ -35,7 +35,7 @@ test("probes in the agent's own code or its protocol package are never placed, e
       conn.send(setProbe(id, path, line));
       const waiting = await conn.status(id, pb.ProbeState.FILE_NOT_FOUND);
       assert.equal(waiting.code, 'KH_PROBE_AGENT_CODE', id);
-      assert.match(waiting.message, /agent's own code, which is never probed/);
+      assert.match(waiting.message, /the Keyhole agent's own code, better than any file of the service/);
       assert.deepEqual(waiting.candidates, [], 'no agent file is offered as a candidate');
     }
     // The service's own code is probed as ever, and nothing was armed for the refused ones.

@@ -74,7 +74,7 @@ test('off-limits scripts never match: a service file named like one is found; a 
   index.add({ scriptId: '3', url: agentUrl });
   const onlyAgent = failed(resolveProbeLocation(index, 'agent/dist/config.js', 1));
   assert.equal(onlyAgent.code, 'KH_PROBE_AGENT_CODE', 'before the service file loads');
-  assert.match(onlyAgent.message, /agent's own code, which is never probed.*waits/);
+  assert.match(onlyAgent.message, /the Keyhole agent's own code, better than any file of the service.*never probes its own code.*waits/);
   assert.deepEqual(onlyAgent.candidates, []);
 
   index.add({ scriptId: '4', url: tree.url('svc/dist/config.js') });

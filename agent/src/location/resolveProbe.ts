@@ -82,7 +82,7 @@ function resolve(index: ScriptIndex, developerPath: string, line: number, column
     if (offLimits !== undefined) {
       return failure(
         LocationErrorCode.AGENT_CODE,
-        `${developerPath} matches only ${offLimits}, the Keyhole agent's own code, which is never probed (its variables hold values before they are masked); the probe waits for a file of the service by that path`,
+        `${developerPath} matches ${offLimits}, the Keyhole agent's own code, better than any file of the service; the agent never probes its own code (its variables hold values before they are masked), so the probe waits for a file of the service by that path`,
         [],
       );
     }
@@ -173,15 +173,14 @@ function findMatches(index: ScriptIndex, wanted: readonly string[], basename: st
   let offLimits: string | undefined;
   const consider = (script: IndexedScript, original: OriginalSource | undefined, segments: readonly string[]): void => {
     if (segments[segments.length - 1] !== basename) return;
+    const length = commonSuffixLength(wanted, segments);
     if (index.isOffLimits(script)) {
-      const length = commonSuffixLength(wanted, segments);
       if (length > bestOffLimits) {
         bestOffLimits = length;
         offLimits = original ? toDisplayPath(original.resolved) : toDisplayPath(toFileUrl(script.record.url));
       }
       return;
     }
-    const length = commonSuffixLength(wanted, segments);
     if (length < best) return;
     if (length > best) {
       best = length;
