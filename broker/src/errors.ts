@@ -3,6 +3,8 @@
  * callers switch on, a message for people, and a hint that says what to do
  * next. The HTTP layer maps codes to status codes; the CLI to exit codes.
  */
+import { type BrokerErrorJson } from '@keyhole/protocol';
+
 export const BrokerErrorCode = {
   BadRequest: 'KH_BAD_REQUEST',
   Unauthenticated: 'KH_UNAUTHENTICATED',
@@ -37,7 +39,7 @@ export class BrokerError extends Error {
     super(message);
   }
 
-  toJSON(): { code: BrokerErrorCode; message: string; hint: string } {
+  toJSON(): BrokerErrorJson & { code: BrokerErrorCode } {
     return { code: this.code, message: this.message, hint: this.hint };
   }
 }

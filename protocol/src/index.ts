@@ -1,5 +1,6 @@
 // The wire contract's public surface. Explicit exports only, so that what
-// other packages depend on is visible here.
+// other packages depend on is visible here. brokerJson: the HTTP API's JSON
+// shapes (types only), shared by the broker and the extension.
 import { keyhole } from '../gen/keyhole';
 
 /** Generated message classes and enums of package keyhole.v1. */
@@ -23,3 +24,27 @@ export {
   type FrameData,
 } from './framing';
 export { compileScopeGlob, inScope, normaliseProbePath } from './scopeGlob';
+export type {
+  ApproverKeyJson,
+  ApproverKeyRequestJson,
+  BrokerErrorJson,
+  GrantApprovalJson,
+  GrantApprovalRequestJson,
+  GrantCloseRequestJson,
+  GrantJson,
+  GrantRequestJson,
+  GrantSigningBodyJson,
+  GrantStateName,
+  GrantStatusName,
+  MaskingPolicyJson,
+  MeJson,
+  ProbeJson,
+  ProbeKindName,
+  ProbeRequestJson,
+  RequesterPolicyJson,
+  RoleName,
+  ServiceJson,
+  ServicePolicyJson,
+  SnapshotListRowJson,
+  SnapshotViewJson,
+} from './brokerJson';

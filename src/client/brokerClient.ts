@@ -1,10 +1,10 @@
 // What the adapter needs from the broker, for one developer and one service:
 // their grants, probes, snapshots (HTTP) and the /events stream. No vscode;
 // the adapter reaches this through its ISnapshotSource interface.
-import { pb } from '@keyhole/protocol';
+import { pb, type ProbeJson, type SnapshotViewJson } from '@keyhole/protocol';
 import { type ConnectionChange, type GrantInfo, type ProbeRequest, type SnapshotMeta } from '../common/brokerTypes';
 import { type Event } from '../common/emitter';
-import { BrokerHttp } from './brokerHttp';
+import { BrokerHttp, whoAmI } from './brokerHttp';
 import { EventStream } from './eventStream';
 
 export interface BrokerClientOptions {
@@ -38,10 +38,10 @@ export class BrokerClient {
     this.onConnection = stream.onConnection;
   }
 
-  /** Checks the token (GET /v1/me) and opens the event stream. Rejects with BrokerRequestError or a coded Error. */
+  /** Checks the token (GET /v1/me; a person's, not an agent's) and opens the event stream. Rejects with BrokerRequestError or a coded Error. */
   static async connect(o: BrokerClientOptions): Promise<BrokerClient> {
     const http = new BrokerHttp({ baseUrl: o.brokerUrl, token: o.token });
-    const me = await http.call<{ id: string }>('GET', '/v1/me');
+    const me = await whoAmI(http);
     const stream = new EventStream({ url: eventsUrl(o.brokerUrl), token: o.token, service: o.service });
     await stream.open();
     return new BrokerClient(http, stream, o.service, me.id);
@@ -53,7 +53,7 @@ export class BrokerClient {
   }
 
   async setProbe(req: ProbeRequest): Promise<{ id: string }> {
-    const p = await this.http.call<{ id: string }>('POST', '/v1/probes', req);
+    const p = await this.http.call<ProbeJson>('POST', '/v1/probes', req);
     return { id: p.id };
   }
 
@@ -67,7 +67,7 @@ export class BrokerClient {
 
   /** Reads one stored snapshot (audited by the broker as a view). */
   async getSnapshot(id: string): Promise<pb.Snapshot> {
-    const r = await this.http.call<{ protobuf: string }>('GET', `/v1/snapshots/${encodeURIComponent(id)}`);
+    const r = await this.http.call<SnapshotViewJson>('GET', `/v1/snapshots/${encodeURIComponent(id)}`);
     return pb.Snapshot.decode(Buffer.from(r.protobuf, 'base64'));
   }
 

@@ -1,5 +1,6 @@
 // JSON over HTTP to the broker, with its `{ code, message, hint }` errors kept
 // as data (BrokerRequestError) and a request timeout as a named setting.
+import { type BrokerErrorJson, type MeJson } from '@keyhole/protocol';
 
 export interface BrokerHttpOptions {
   /** http(s):// base URL of the broker. */
@@ -23,6 +24,12 @@ export class BrokerRequestError extends Error {
     this.name = 'BrokerRequestError';
   }
 }
+
+/** An error body as received: a broker's BrokerErrorJson, or whatever a proxy in front of it sent. */
+export type UncheckedErrorJson = { readonly [K in keyof BrokerErrorJson]?: unknown };
+
+/** GET /v1/me when the token must be a person's: grants, probes and snapshots belong to people, not to a service's agent. */
+export type UserMeJson = Extract<MeJson, { kind: 'user' }>;
 
 export class BrokerHttp {
   private readonly base: string;
@@ -51,7 +58,7 @@ export class BrokerHttp {
       throw new BrokerRequestError(res.status, 'KH_BROKER_BAD_RESPONSE', `the broker answered ${method} ${path} with something that is not JSON`, 'is the URL a Keyhole broker?');
     }
     if (!res.ok) {
-      const e = (json ?? {}) as { code?: unknown; message?: unknown; hint?: unknown };
+      const e = (json ?? {}) as UncheckedErrorJson;
       throw new BrokerRequestError(
         res.status,
         typeof e.code === 'string' ? e.code : `HTTP_${res.status}`,
@@ -61,4 +68,16 @@ export class BrokerHttp {
     }
     return json as T;
   }
+}
+
+/** Who the token belongs to (GET /v1/me). Rejects with a coded Error when it is a service's agent token. */
+export async function whoAmI(http: BrokerHttp): Promise<UserMeJson> {
+  const me = await http.call<MeJson>('GET', '/v1/me');
+  if (me.kind === 'agent') {
+    throw Object.assign(new Error(`the token belongs to the agent of service ${me.service}, not to a person`), {
+      code: 'KH_NOT_A_USER_TOKEN',
+      hint: 'use your own token (an admin issues it with `keyhole user token <id>`), not the service\'s agent token',
+    });
+  }
+  return me;
 }

@@ -1,54 +1,23 @@
 // The broker's JSON shapes that both the client (which reads them) and the
 // adapter (which consumes them through ISnapshotSource) name. Types only.
+// Each is declared once, in @keyhole/protocol (brokerJson), where the broker
+// that sends them declares them too; here they are named as the client uses them.
+import { type GrantJson, type ProbeRequestJson, type SnapshotListRowJson } from '@keyhole/protocol';
 
-export type GrantStateName = 'pending' | 'approved' | 'active' | 'expired' | 'rejected' | 'revoked';
-export type ProbeKindName = 'SNAPSHOT' | 'LOGPOINT';
+export type { GrantStateName, ProbeKindName } from '@keyhole/protocol';
 
 /** One grant as GET /v1/grants returns it (the fields the adapter reads). */
-export interface GrantInfo {
-  readonly id: string;
-  readonly state: GrantStateName;
-  readonly service: string;
-  readonly requester: string;
-  readonly selector: Readonly<Record<string, string>>;
-  readonly scopeGlobs: readonly string[];
-  readonly kinds: readonly ProbeKindName[];
-  readonly notAfterMs: number;
-  readonly approvalsRequired: number;
-  readonly approvals: readonly { readonly approverId: string }[];
-}
+export type GrantInfo = Pick<GrantJson, 'id' | 'state' | 'service' | 'requester' | 'selector' | 'scopeGlobs' | 'kinds' | 'notAfterMs' | 'approvalsRequired' | 'approvals'>;
 
 /** The body of POST /v1/probes. */
-export interface ProbeRequest {
-  readonly grantId: string;
-  readonly kind: ProbeKindName;
-  readonly path: string;
-  readonly line: number;
-  readonly column?: number;
-  readonly condition?: string;
-  readonly hitCondition?: string;
-  readonly logTemplate?: string;
-  /**
-   * Snapshots only: how many frames, from the probe's own, the snapshot
-   * captures with their variables (1: only the line's own frame, without
-   * pausing the service). Left out or 0: the agent's setting, which also caps
-   * it. The broker refuses a nonzero value on a logpoint.
-   */
-  readonly framesWithLocals?: number;
-}
+export type ProbeRequest = ProbeRequestJson;
 
-/** One row of GET /v1/snapshots. */
-export interface SnapshotMeta {
-  readonly id: string;
-  readonly service: string;
-  readonly grantId: string;
-  readonly probeId: string;
-  readonly instanceId: string;
-  readonly capturedAtMs: number;
-  /** OpenTelemetry ids active at capture; '' (or absent from older brokers) when none. */
-  readonly traceId?: string;
-  readonly spanId?: string;
-}
+/**
+ * One row of GET /v1/snapshots. The broker always sends traceId and spanId
+ * ('' when none); brokers older than those fields leave them out, so the
+ * client reads them as optional.
+ */
+export type SnapshotMeta = Omit<SnapshotListRowJson, 'traceId' | 'spanId'> & Partial<Pick<SnapshotListRowJson, 'traceId' | 'spanId'>>;
 
 /** The event stream went up or down. */
 export type ConnectionChange =

@@ -2,35 +2,29 @@
 // own through src/client): who am I, services, grants and their approval
 // steps, the approver's public key, and one stored snapshot for export.
 // Errors stay BrokerRequestError (status, KH_ code, hint). No vscode here.
-import { pb } from '@keyhole/protocol';
-import { BrokerHttp, BrokerRequestError } from '../client/brokerHttp';
-import { type GrantInfo, type ProbeKindName } from '../common/brokerTypes';
+// The JSON shapes are declared once, in @keyhole/protocol (brokerJson).
+import {
+  type ApproverKeyRequestJson,
+  type GrantApprovalRequestJson,
+  type GrantCloseRequestJson,
+  type GrantJson,
+  type GrantRequestJson,
+  type GrantSigningBodyJson,
+  pb,
+  type ServiceJson,
+  type SnapshotViewJson,
+} from '@keyhole/protocol';
+import { BrokerHttp, BrokerRequestError, type UncheckedErrorJson, type UserMeJson, whoAmI } from '../client/brokerHttp';
+import { type GrantInfo } from '../common/brokerTypes';
 
-export interface Me {
-  readonly id: string;
-  readonly roles: readonly string[];
-}
+/** The signed-in person (GET /v1/me with a person's token). */
+export type Me = UserMeJson;
 
 /** A grant as GET /v1/grants returns it, with the fields the views show. */
-export interface GrantRow extends GrantInfo {
-  readonly status: string;
-  readonly reason: string;
-  readonly ticket: string;
-  readonly requestedDurationMs: number;
-  readonly notBeforeMs: number;
-  readonly createdAtMs: number;
-}
+export type GrantRow = GrantInfo & Pick<GrantJson, 'status' | 'reason' | 'ticket' | 'requestedDurationMs' | 'notBeforeMs' | 'createdAtMs'>;
 
-/** What the developer asks for; the body of POST /v1/grants. */
-export interface GrantRequestBody {
-  readonly service: string;
-  readonly selector: Readonly<Record<string, string>>;
-  readonly scopeGlobs: readonly string[];
-  readonly kinds: readonly ProbeKindName[];
-  readonly durationMs: number;
-  readonly reason: string;
-  readonly ticket: string;
-}
+/** What the developer asks for; the body of POST /v1/grants, with every field the extension always fills in. */
+export type GrantRequestBody = Required<Pick<GrantRequestJson, 'service' | 'selector' | 'scopeGlobs' | 'kinds' | 'durationMs' | 'reason' | 'ticket'>>;
 
 export class BrokerApi {
   private readonly http: BrokerHttp;
@@ -43,12 +37,13 @@ export class BrokerApi {
     this.http = new BrokerHttp({ baseUrl: brokerUrl, token, timeoutMs });
   }
 
+  /** Rejects with a coded Error when the token is a service's agent token rather than a person's. */
   me(): Promise<Me> {
-    return this.http.call<Me>('GET', '/v1/me');
+    return whoAmI(this.http);
   }
 
   async services(): Promise<string[]> {
-    const rows = await this.http.call<{ name: string }[]>('GET', '/v1/services');
+    const rows = await this.http.call<ServiceJson[]>('GET', '/v1/services');
     return rows.map((r) => r.name);
   }
 
@@ -64,21 +59,21 @@ export class BrokerApi {
   }
 
   requestGrant(body: GrantRequestBody): Promise<GrantRow> {
-    return this.http.call<GrantRow>('POST', '/v1/grants', body);
+    return this.http.call<GrantRow>('POST', '/v1/grants', body satisfies GrantRequestJson);
   }
 
   /** Fetches the exact bytes to sign, signs them with `sign`, and posts the approval. */
   async approve(grantId: string, sign: (bodyBase64: string) => string): Promise<GrantRow> {
-    const s = await this.http.call<{ body: string }>('GET', `/v1/grants/${encodeURIComponent(grantId)}/signing-body`);
-    return this.http.call<GrantRow>('POST', `/v1/grants/${encodeURIComponent(grantId)}/approvals`, { body: s.body, signature: sign(s.body) });
+    const s = await this.http.call<GrantSigningBodyJson>('GET', `/v1/grants/${encodeURIComponent(grantId)}/signing-body`);
+    return this.http.call<GrantRow>('POST', `/v1/grants/${encodeURIComponent(grantId)}/approvals`, { body: s.body, signature: sign(s.body) } satisfies GrantApprovalRequestJson);
   }
 
   reject(grantId: string, reason: string): Promise<GrantRow> {
-    return this.http.call<GrantRow>('POST', `/v1/grants/${encodeURIComponent(grantId)}/reject`, { reason });
+    return this.http.call<GrantRow>('POST', `/v1/grants/${encodeURIComponent(grantId)}/reject`, { reason } satisfies GrantCloseRequestJson);
   }
 
   revoke(grantId: string, reason: string): Promise<GrantRow> {
-    return this.http.call<GrantRow>('POST', `/v1/grants/${encodeURIComponent(grantId)}/revoke`, { reason });
+    return this.http.call<GrantRow>('POST', `/v1/grants/${encodeURIComponent(grantId)}/revoke`, { reason } satisfies GrantCloseRequestJson);
   }
 
   /** PUT /v1/users/:id/key. BrokerHttp.call has no PUT, so this one request is sent here, with the same error shape. */
@@ -89,20 +84,20 @@ export class BrokerApi {
       res = await fetch(url, {
         method: 'PUT',
         headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ publicKeyPem }),
+        body: JSON.stringify({ publicKeyPem } satisfies ApproverKeyRequestJson),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
       throw new BrokerRequestError(0, 'KH_BROKER_UNREACHABLE', `the broker at ${this.brokerUrl} could not be reached: ${(err as Error).message}`, 'check the broker URL and that it is running');
     }
     if (res.ok) return;
-    const e = ((await res.json().catch(() => ({}))) ?? {}) as { code?: unknown; message?: unknown; hint?: unknown };
+    const e = ((await res.json().catch(() => ({}))) ?? {}) as UncheckedErrorJson;
     throw new BrokerRequestError(res.status, typeof e.code === 'string' ? e.code : `HTTP_${res.status}`, typeof e.message === 'string' ? e.message : `registering the key failed with HTTP ${res.status}`, typeof e.hint === 'string' ? e.hint : '');
   }
 
   /** One stored snapshot, decoded (the broker audits this as a view). Values are as the agent masked them. */
   async snapshot(id: string): Promise<pb.Snapshot> {
-    const r = await this.http.call<{ protobuf: string }>('GET', `/v1/snapshots/${encodeURIComponent(id)}`);
+    const r = await this.http.call<SnapshotViewJson>('GET', `/v1/snapshots/${encodeURIComponent(id)}`);
     return pb.Snapshot.decode(Buffer.from(r.protobuf, 'base64'));
   }
 }

@@ -131,6 +131,21 @@ test('exit codes: usage 2, refused 3, unauthenticated 4, not found 5, unreachabl
   });
 });
 
+test('keys register with a service agent token says the token is not a person\'s, instead of registering for "undefined"', async () => {
+  await withCli(async (cli, dir) => {
+    const root = (await cli(['init', '--admin', 'root'])).out.trim();
+    const ops = (await cli(['user', 'add', 'ops1', '--role', 'ops'], root)).out.trim();
+    const agentToken = (await cli(['service', 'add', 'orders'], ops)).out.trim();
+    assert.match(agentToken, /^kha_/);
+    const key = join(dir, 'x.key');
+    assert.equal((await cli(['keys', 'generate', '--out', key])).code, 0);
+    const r = await cli(['keys', 'register', '--pub', `${key}.pub`], agentToken);
+    assert.equal(r.code, ExitCode.Usage);
+    assert.match(r.err, /KH_NOT_A_USER_TOKEN/);
+    assert.match(r.err, /agent of service orders/);
+  });
+});
+
 test('probe set --frames-with-locals: sent to the broker and listed; not a count, too many or on a logpoint is refused', async () => {
   await withCli(async (cli, dir) => {
     const root = (await cli(['init', '--admin', 'root'])).out.trim();

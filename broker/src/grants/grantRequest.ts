@@ -2,6 +2,7 @@
  * What a developer may ask for, checked before anything is stored. Every
  * bound is a named setting in GRANT_LIMITS.
  */
+import { type GrantRequestJson } from '@keyhole/protocol';
 import { brokerError, BrokerErrorCode } from '../errors';
 import { type GrantKind } from '../store/records';
 
@@ -19,16 +20,8 @@ export const GRANT_LIMITS = {
   maxHitsPerProbe: 10_000,
 } as const;
 
-export interface GrantRequestInput {
-  service?: unknown;
-  selector?: unknown;
-  scopeGlobs?: unknown;
-  kinds?: unknown;
-  durationMs?: unknown;
-  reason?: unknown;
-  ticket?: unknown;
-  maxHitsPerProbe?: unknown;
-}
+/** The body of POST /v1/grants before it is checked: the fields of GrantRequestJson (@keyhole/protocol), each of any type. */
+export type GrantRequestInput = { [K in keyof GrantRequestJson]?: unknown };
 
 export interface GrantRequest {
   readonly service: string;

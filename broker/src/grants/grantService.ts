@@ -21,10 +21,10 @@ import { type GrantFilter, type Repositories, type Store } from '../store/store'
 import { encodeGrantBody, encodeSignedGrant } from './grantBody';
 import { GRANT_EXPIRY_LIMITS, GrantExpiryLedger } from './grantExpiry';
 import { type GrantRequestInput, parseGrantRequest } from './grantRequest';
-import { type pb } from '@keyhole/protocol';
+import { type GrantStateName, type pb } from '@keyhole/protocol';
 
-/** What a grant is now: its stored status, with `expired` and `active` worked out from the window. */
-export type GrantState = 'pending' | 'approved' | 'active' | 'expired' | 'rejected' | 'revoked';
+/** What a grant is now: its stored status, with `expired` and `active` worked out from the window (the `state` of its JSON). */
+export type GrantState = GrantStateName;
 
 export interface GrantView {
   readonly grant: GrantRecord;

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { type BrokerErrorJson } from '@keyhole/protocol';
 import { type Broker } from '../broker';
 import { isBrokerError } from '../errors';
 import { attachGateways, type GatewayOptions } from '../gateway/upgrade';
@@ -41,11 +42,7 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-interface ApiErrorBody {
-  readonly code: string;
-  readonly message: string;
-  readonly hint: string;
-}
+type ApiErrorBody = BrokerErrorJson;
 
 class HttpProblem extends Error {
   constructor(readonly body: ApiErrorBody) {
@@ -170,7 +167,7 @@ export async function handleRequest(broker: Broker, req: IncomingMessage, res: S
     } else if (isBrokerError(err)) {
       send(res, statusFor(err.code), err.toJSON());
     } else {
-      send(res, 500, { code: HttpErrorCode.Internal, message: 'internal error', hint: 'see the broker log' });
+      send(res, 500, { code: HttpErrorCode.Internal, message: 'internal error', hint: 'see the broker log' } satisfies ApiErrorBody);
       process.emitWarning(`keyhole broker: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
   }

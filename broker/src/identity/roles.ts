@@ -4,9 +4,13 @@
  * may revoke only their own grants, nobody approves their own request) sit
  * in the services that own those objects.
  */
+import { type RoleName } from '@keyhole/protocol';
 
-export const ROLES = ['developer', 'approver', 'ops', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+/** Role names travel over the HTTP API (/v1/me, users, policies), so they are declared in @keyhole/protocol. */
+export type Role = RoleName;
+export const ROLES = ['developer', 'approver', 'ops', 'admin'] as const satisfies readonly Role[];
+// ...and every Role is listed in ROLES (the `satisfies` above checks the converse).
+const _everyRoleListed: readonly (typeof ROLES)[number][] = [] as readonly Role[];
 
 export const ACTIONS = [
   'grant.request',

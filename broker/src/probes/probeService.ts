@@ -15,7 +15,7 @@ import { actorName, type Principal } from '../identity/principal';
 import { type GrantKind, type GrantRecord, type ProbeRecord } from '../store/records';
 import { type ProbeFilter, type Repositories, type Store } from '../store/store';
 import { activeKillSwitch } from './killSwitch';
-import { inScope } from '@keyhole/protocol';
+import { inScope, type ProbeRequestJson } from '@keyhole/protocol';
 
 export const PROBE_LIMITS = {
   maxPathLength: 1024,
@@ -36,19 +36,8 @@ export const PROBE_LIMITS = {
   maxIdLength: 100,
 } as const;
 
-export interface ProbeInput {
-  grantId?: unknown;
-  kind?: unknown;
-  path?: unknown;
-  line?: unknown;
-  column?: unknown;
-  condition?: unknown;
-  hitCondition?: unknown;
-  logTemplate?: unknown;
-  maxHits?: unknown;
-  /** Frames captured with variables; 0 or absent: the agent's setting. Snapshots only. */
-  framesWithLocals?: unknown;
-}
+/** The body of POST /v1/probes before it is checked: the fields of ProbeRequestJson (@keyhole/protocol), each of any type. */
+export type ProbeInput = { [K in keyof ProbeRequestJson]?: unknown };
 
 const bad = (message: string, hint: string) => brokerError(BrokerErrorCode.BadRequest, message, hint);
 

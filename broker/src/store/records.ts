@@ -2,7 +2,11 @@
  * The rows the broker keeps, independent of the database that keeps them.
  * Times are Unix epoch milliseconds.
  */
+import { type GrantStatusName, type ProbeKindName, type ServicePolicyJson } from '@keyhole/protocol';
 import { type Role } from '../identity/roles';
+
+// A service's policy is stored as it travels over the HTTP API: one declaration, in @keyhole/protocol.
+export type { MaskingPolicyJson as MaskingPolicy, RequesterPolicyJson as RequesterPolicy, ServicePolicyJson as ServicePolicy } from '@keyhole/protocol';
 
 export interface UserRecord {
   readonly id: string;
@@ -34,34 +38,15 @@ export interface ApproverKeyRecord {
   readonly registeredAtMs: number;
 }
 
-export interface MaskingPolicy {
-  readonly names: readonly string[];
-  readonly valuePatterns: readonly string[];
-}
-
-export interface RequesterPolicy {
-  readonly roles: readonly Role[];
-  readonly users: readonly string[];
-}
-
-export interface ServicePolicy {
-  readonly enabled: boolean;
-  readonly approvalsRequired: number;
-  readonly maxWindowMs: number;
-  readonly snapshotTtlMs: number;
-  readonly masking: MaskingPolicy;
-  readonly requesters: RequesterPolicy;
-}
-
 export interface ServiceRecord {
   readonly name: string;
-  readonly policy: ServicePolicy;
+  readonly policy: ServicePolicyJson;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
 }
 
-export type GrantStatus = 'pending' | 'approved' | 'rejected' | 'revoked';
-export type GrantKind = 'SNAPSHOT' | 'LOGPOINT';
+export type GrantStatus = GrantStatusName;
+export type GrantKind = ProbeKindName;
 
 export interface GrantRecord {
   readonly id: string;

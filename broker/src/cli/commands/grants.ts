@@ -1,27 +1,10 @@
+import { type GrantJson, type GrantSigningBodyJson } from '@keyhole/protocol';
 import { type Command } from 'commander';
 import { decodeGrantBody } from '../../grants/grantBody';
+import { type GrantRequestInput } from '../../grants/grantRequest';
 import { loadPrivateKey, signGrantBody } from '../../keys/keyFiles';
 import { type CliContext, printJson, table } from '../context';
 import { formatDuration, parseDuration, parseLabels } from '../parse';
-
-interface GrantJson {
-  id: string;
-  state: string;
-  service: string;
-  requester: string;
-  scopeGlobs: string[];
-  kinds: string[];
-  reason: string;
-  ticket: string;
-  selector: Record<string, string>;
-  requestedDurationMs: number;
-  notBeforeMs: number;
-  notAfterMs: number;
-  approvalsRequired: number;
-  approvals: { approverId: string; signedAtMs: number }[];
-  closedBy: string | null;
-  closedReason: string | null;
-}
 
 const time = (ms: number) => (ms ? new Date(ms).toISOString() : '-');
 
@@ -65,7 +48,7 @@ export function registerGrantCommands(program: Command, ctx: CliContext): void {
         kinds: o.kind.map((k) => k.toUpperCase()),
         durationMs: parseDuration(o.duration),
         selector: parseLabels(o.label ?? []),
-      });
+      } satisfies GrantRequestInput);
       if (o.json) return printJson(ctx, g);
       ctx.out(`${g.id}\n`);
       ctx.err(`grant ${g.id} requested; it needs ${g.approvalsRequired} approval(s): \`keyhole grant approve ${g.id} --key <your key>\`\n`);
@@ -108,7 +91,7 @@ export function registerGrantCommands(program: Command, ctx: CliContext): void {
     .action(async (id: string, o: { key: string; json?: boolean }, cmd: Command) => {
       const key = loadPrivateKey(o.key);
       const client = ctx.client(cmd);
-      const signing = await client.call<{ body: string }>('GET', `/v1/grants/${encodeURIComponent(id)}/signing-body`);
+      const signing = await client.call<GrantSigningBodyJson>('GET', `/v1/grants/${encodeURIComponent(id)}/signing-body`);
       const bytes = Buffer.from(signing.body, 'base64');
       // Show what is being signed, decoded from the very bytes, not from the broker's summary.
       const b = decodeGrantBody(bytes);

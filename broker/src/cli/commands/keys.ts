@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type ApproverKeyRequestJson, type MeJson } from '@keyhole/protocol';
 import { type Command } from 'commander';
 import { generateKeyPairFiles } from '../../keys/keyFiles';
 import { type CliContext } from '../context';
@@ -28,8 +29,14 @@ export function registerKeyCommands(program: Command, ctx: CliContext): void {
         throw new CliError(ExitCode.Usage, 'KH_USAGE', `cannot read ${opts.pub}`, 'pass the .pub file written by `keyhole keys generate`');
       }
       const client = ctx.client(cmd);
-      const id = opts.user ?? (await client.call<{ id: string }>('GET', '/v1/me')).id;
-      await client.call('PUT', `/v1/users/${encodeURIComponent(id)}/key`, { publicKeyPem: pem });
+      const id = opts.user ?? userId(await client.call<MeJson>('GET', '/v1/me'));
+      await client.call('PUT', `/v1/users/${encodeURIComponent(id)}/key`, { publicKeyPem: pem } satisfies ApproverKeyRequestJson);
       ctx.err(`public key registered for ${id}\n`);
     });
+}
+
+/** The person a token belongs to; an agent's token has none. */
+function userId(me: MeJson): string {
+  if (me.kind === 'agent') throw new CliError(ExitCode.Usage, 'KH_NOT_A_USER_TOKEN', `the token belongs to the agent of service ${me.service}, not to a person`, 'use your own token, or name the user with --user (admin)');
+  return me.id;
 }

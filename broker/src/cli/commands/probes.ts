@@ -1,18 +1,11 @@
+import { type ProbeJson, type ProbeRequestJson } from '@keyhole/protocol';
 import { type Command } from 'commander';
+import { type ProbeInstanceStatus } from '../../probes/probeStatusTracker';
 import { type CliContext, printJson, table } from '../context';
 import { CliError, ExitCode } from '../exitCodes';
 
-interface ProbeJson {
-  id: string;
-  grantId: string;
-  kind: string;
-  path: string;
-  line: number;
-  createdBy: string;
-  removedAtMs: number;
-  installed: number;
-  instances: { instanceId: string; state: string; code: string; message: string; hits: number }[];
-}
+/** A row of GET /v1/probes: the probe, and what the agents last reported about it. */
+type ProbeListRowJson = ProbeJson & { readonly installed: number; readonly instances: readonly ProbeInstanceStatus[] };
 
 /** "src/orders/cart.ts:42" -> { path, line }; the last colon splits, so Windows drive letters survive. */
 export function parseLocation(text: string): { path: string; line: number } {
@@ -22,7 +15,7 @@ export function parseLocation(text: string): { path: string; line: number } {
   return { path: text.slice(0, i), line };
 }
 
-function statusText(p: ProbeJson): string {
+function statusText(p: ProbeListRowJson): string {
   if (p.removedAtMs) return 'removed';
   if (p.instances.length === 0) return 'waiting for an agent';
   const states = [...new Set(p.instances.map((s) => s.state))];
@@ -61,7 +54,7 @@ export function registerProbeCommands(program: Command, ctx: CliContext): void {
         ...(o.hitCondition === undefined ? {} : { hitCondition: o.hitCondition }),
         ...(maxHits === undefined ? {} : { maxHits }),
         ...(framesWithLocals === undefined ? {} : { framesWithLocals }),
-      });
+      } satisfies ProbeRequestJson);
       if (o.json) return printJson(ctx, p);
       ctx.out(`${p.id}\n`);
       ctx.err(`${p.kind.toLowerCase()} probe ${p.id} set at ${p.path}:${p.line}; see it arrive with \`keyhole probe list --grant ${p.grantId}\`\n`);
@@ -87,7 +80,7 @@ export function registerProbeCommands(program: Command, ctx: CliContext): void {
       if (o.service) q.set('service', o.service);
       if (o.grant) q.set('grant', o.grant);
       if (o.active) q.set('active', 'true');
-      const list = await ctx.client(cmd).call<ProbeJson[]>('GET', `/v1/probes?${q.toString()}`);
+      const list = await ctx.client(cmd).call<ProbeListRowJson[]>('GET', `/v1/probes?${q.toString()}`);
       if (o.json) return printJson(ctx, list);
       ctx.out(table([['ID', 'GRANT', 'KIND', 'WHERE', 'BY', 'STATUS'], ...list.map((p) => [p.id, p.grantId, p.kind, `${p.path}:${p.line}`, p.createdBy, statusText(p)])]));
     });

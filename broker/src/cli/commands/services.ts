@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
+import { type ServiceJson } from '@keyhole/protocol';
 import { type Command } from 'commander';
 import { type PolicyInput } from '../../services/policy';
-import { type ServicePolicy } from '../../store/records';
 import { type CliContext, printJson, table } from '../context';
 import { formatDuration, parseDuration } from '../parse';
 
@@ -37,11 +37,6 @@ function policyFrom(o: PolicyOptions): PolicyInput {
   if (o.maskName || o.maskPattern) p.masking = { ...(o.maskName ? { names: o.maskName } : {}), ...(o.maskPattern ? { valuePatterns: o.maskPattern } : {}) };
   if (o.requesterRole || o.requesterUser) p.requesters = { ...(o.requesterRole ? { roles: o.requesterRole } : {}), ...(o.requesterUser ? { users: o.requesterUser } : {}) };
   return p;
-}
-
-interface ServiceJson {
-  name: string;
-  policy: ServicePolicy;
 }
 
 export function registerServiceCommands(program: Command, ctx: CliContext): void {

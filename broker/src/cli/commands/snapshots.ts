@@ -1,3 +1,4 @@
+import { type SnapshotListRowJson } from '@keyhole/protocol';
 import { type Command } from 'commander';
 import { type CliContext, printJson, table } from '../context';
 import { CliError, ExitCode } from '../exitCodes';
@@ -7,15 +8,6 @@ function count(option: string, text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) throw new CliError(ExitCode.Usage, 'KH_USAGE', `${option} ${text} is not a count`, 'use a whole number');
   return n;
-}
-
-interface SnapshotMetaJson {
-  id: string;
-  probeId: string;
-  instanceId: string;
-  capturedAtMs: number;
-  expiresAtMs: number;
-  bytes: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -33,7 +25,7 @@ export function registerSnapshotCommands(program: Command, ctx: CliContext): voi
       if (o.service) q.set('service', o.service);
       if (o.probe) q.set('probe', o.probe);
       if (o.grant) q.set('grant', o.grant);
-      const list = await ctx.client(cmd).call<SnapshotMetaJson[]>('GET', `/v1/snapshots?${q.toString()}`);
+      const list = await ctx.client(cmd).call<SnapshotListRowJson[]>('GET', `/v1/snapshots?${q.toString()}`);
       if (o.json) return printJson(ctx, list);
       ctx.out(table([['ID', 'PROBE', 'INSTANCE', 'CAPTURED', 'EXPIRES', 'BYTES'], ...list.map((s) => [s.id, s.probeId, s.instanceId, iso(s.capturedAtMs), iso(s.expiresAtMs), String(s.bytes)])]));
     });

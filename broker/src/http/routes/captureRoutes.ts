@@ -1,11 +1,11 @@
 /** Probes, snapshots, the kill switch and connected agents. */
-import { pb } from '@keyhole/protocol';
+import { pb, type ProbeJson, type SnapshotListRowJson, type SnapshotViewJson } from '@keyhole/protocol';
 import { brokerError, BrokerErrorCode } from '../../errors';
 import { requirePermission } from '../../identity/identityService';
 import { field, type Route, stringField, who } from './common';
 
 export const CAPTURE_ROUTES: readonly Route[] = [
-  { method: 'POST', path: '/v1/probes', auth: true, handler: async (ctx) => ({ status: 201, json: await ctx.broker.probes.set(who(ctx), (ctx.body ?? {}) as object) }) },
+  { method: 'POST', path: '/v1/probes', auth: true, handler: async (ctx) => ({ status: 201, json: (await ctx.broker.probes.set(who(ctx), (ctx.body ?? {}) as object)) satisfies ProbeJson }) },
   {
     method: 'GET',
     path: '/v1/probes',
@@ -29,7 +29,7 @@ export const CAPTURE_ROUTES: readonly Route[] = [
     method: 'DELETE',
     path: '/v1/probes/:id',
     auth: true,
-    handler: async (ctx) => ({ json: await ctx.broker.probes.remove(who(ctx), ctx.params.id ?? '', ctx.query.get('reason') ?? 'removed by its owner') }),
+    handler: async (ctx) => ({ json: (await ctx.broker.probes.remove(who(ctx), ctx.params.id ?? '', ctx.query.get('reason') ?? 'removed by its owner')) satisfies ProbeJson }),
   },
   {
     method: 'GET',
@@ -43,7 +43,7 @@ export const CAPTURE_ROUTES: readonly Route[] = [
         grantId: ctx.query.get('grant') ?? undefined,
         ...(limit !== null ? { limit: Number(limit) } : {}),
       });
-      return { json: rows.map(({ data, ...meta }) => ({ ...meta, bytes: data.byteLength })) };
+      return { json: rows.map(({ data, ...meta }): SnapshotListRowJson => ({ ...meta, bytes: data.byteLength })) };
     },
   },
   {
@@ -64,7 +64,7 @@ export const CAPTURE_ROUTES: readonly Route[] = [
           /** The encoded keyhole.v1.Snapshot, base64: decode it with @keyhole/protocol. */
           protobuf: Buffer.from(record.data).toString('base64'),
           snapshot: pb.Snapshot.toObject(snapshot, { enums: String, longs: Number, defaults: false }),
-        },
+        } satisfies SnapshotViewJson,
       };
     },
   },

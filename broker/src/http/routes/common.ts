@@ -28,25 +28,28 @@ export function who(ctx: RouteContext): Principal {
   return ctx.principal;
 }
 
-export function field(body: unknown, name: string): unknown {
+// The body readers take the request's JSON shape from @keyhole/protocol as `B`
+// where there is one, so that the field names they read are checked against it.
+
+export function field<B = Record<string, unknown>>(body: unknown, name: keyof B & string): unknown {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
 }
 
-export function stringField(body: unknown, name: string, required = true): string {
-  const v = field(body, name);
+export function stringField<B = Record<string, unknown>>(body: unknown, name: keyof B & string, required = true): string {
+  const v = field<B>(body, name);
   if (v === undefined && !required) return '';
   if (typeof v !== 'string') throw brokerError(BrokerErrorCode.BadRequest, `"${name}" must be a string`, `send {"${name}": "..."}`);
   return v;
 }
 
-export function bytesField(body: unknown, name: string): Uint8Array {
-  const v = stringField(body, name);
+export function bytesField<B = Record<string, unknown>>(body: unknown, name: keyof B & string): Uint8Array {
+  const v = stringField<B>(body, name);
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(v)) throw brokerError(BrokerErrorCode.BadRequest, `"${name}" must be base64`, 'encode the bytes as standard base64');
   return new Uint8Array(Buffer.from(v, 'base64'));
 }
 
-export function stringList(body: unknown, name: string): string[] {
-  const v = field(body, name);
+export function stringList<B = Record<string, unknown>>(body: unknown, name: keyof B & string): string[] {
+  const v = field<B>(body, name);
   if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) throw brokerError(BrokerErrorCode.BadRequest, `"${name}" must be a list of strings`, `send {"${name}": ["..."]}`);
   return v as string[];
 }

@@ -1,4 +1,5 @@
 /** Grant requests, signing bodies, approvals, rejections and revocations. */
+import { type GrantApprovalRequestJson, type GrantCloseRequestJson, type GrantSigningBodyJson } from '@keyhole/protocol';
 import { brokerError, BrokerErrorCode } from '../../errors';
 import { type GrantStatus } from '../../store/records';
 import { grantJson } from '../json';
@@ -28,7 +29,7 @@ export const GRANT_ROUTES: readonly Route[] = [
     auth: true,
     handler: async (ctx) => {
       const s = await ctx.broker.grants.signingBody(who(ctx), ctx.params.id ?? '');
-      return { json: { grantId: s.grantId, body: Buffer.from(s.body).toString('base64'), notBeforeMs: s.notBeforeMs, notAfterMs: s.notAfterMs } };
+      return { json: { grantId: s.grantId, body: Buffer.from(s.body).toString('base64'), notBeforeMs: s.notBeforeMs, notAfterMs: s.notAfterMs } satisfies GrantSigningBodyJson };
     },
   },
   {
@@ -37,20 +38,20 @@ export const GRANT_ROUTES: readonly Route[] = [
     auth: true,
     handler: async (ctx) => ({
       status: 201,
-      json: grantJson(await ctx.broker.grants.approve(who(ctx), ctx.params.id ?? '', bytesField(ctx.body, 'body'), bytesField(ctx.body, 'signature'))),
+      json: grantJson(await ctx.broker.grants.approve(who(ctx), ctx.params.id ?? '', bytesField<GrantApprovalRequestJson>(ctx.body, 'body'), bytesField<GrantApprovalRequestJson>(ctx.body, 'signature'))),
     }),
   },
   {
     method: 'POST',
     path: '/v1/grants/:id/reject',
     auth: true,
-    handler: async (ctx) => ({ json: grantJson(await ctx.broker.grants.reject(who(ctx), ctx.params.id ?? '', stringField(ctx.body, 'reason', false))) }),
+    handler: async (ctx) => ({ json: grantJson(await ctx.broker.grants.reject(who(ctx), ctx.params.id ?? '', stringField<GrantCloseRequestJson>(ctx.body, 'reason', false))) }),
   },
   {
     method: 'POST',
     path: '/v1/grants/:id/revoke',
     auth: true,
-    handler: async (ctx) => ({ json: grantJson(await ctx.broker.grants.revoke(who(ctx), ctx.params.id ?? '', stringField(ctx.body, 'reason', false))) }),
+    handler: async (ctx) => ({ json: grantJson(await ctx.broker.grants.revoke(who(ctx), ctx.params.id ?? '', stringField<GrantCloseRequestJson>(ctx.body, 'reason', false))) }),
   },
 
 ];

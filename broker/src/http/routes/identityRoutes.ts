@@ -1,4 +1,5 @@
 /** First admin, users, roles, tokens and approver keys. */
+import { type ApproverKeyJson, type ApproverKeyRequestJson, type MeJson } from '@keyhole/protocol';
 import { userJson } from '../json';
 import { field, type Route, stringField, stringList, who } from './common';
 
@@ -12,7 +13,7 @@ export const IDENTITY_ROUTES: readonly Route[] = [
       return { status: 201, json: { user: userJson(r.user), token: r.token, tokenId: r.tokenId } };
     },
   },
-  { method: 'GET', path: '/v1/me', auth: true, handler: async (ctx) => ({ json: who(ctx) }) },
+  { method: 'GET', path: '/v1/me', auth: true, handler: async (ctx) => ({ json: who(ctx) satisfies MeJson }) },
 
   {
     method: 'POST',
@@ -59,8 +60,8 @@ export const IDENTITY_ROUTES: readonly Route[] = [
     path: '/v1/users/:id/key',
     auth: true,
     handler: async (ctx) => {
-      const k = await ctx.broker.identities.registerApproverKey(who(ctx), ctx.params.id ?? '', stringField(ctx.body, 'publicKeyPem'));
-      return { json: { userId: k.userId, publicKeyPem: k.publicKeyPem, registeredAtMs: k.registeredAtMs } };
+      const k = await ctx.broker.identities.registerApproverKey(who(ctx), ctx.params.id ?? '', stringField<ApproverKeyRequestJson>(ctx.body, 'publicKeyPem'));
+      return { json: { userId: k.userId, publicKeyPem: k.publicKeyPem, registeredAtMs: k.registeredAtMs } satisfies ApproverKeyJson };
     },
   },
 
