@@ -23,7 +23,7 @@ export {
   type DecodeResult,
   type FrameData,
 } from './framing';
-export { compileScopeGlob, inScope, normaliseProbePath } from './scopeGlob';
+export { compileScopeGlob, inScope, MAX_GRANT_SCOPE_GLOBS, normaliseProbePath } from './scopeGlob';
 export type {
   ApproverKeyJson,
   ApproverKeyRequestJson,

@@ -11,6 +11,12 @@ import { posix } from 'node:path';
  * `/home/dev/shop/src/a.ts` and `src/a.ts` alike, but never `mysrc/a.ts`.
  * `*` and `?` stay inside one segment; `**` spans segments.
  */
+/**
+ * File globs one grant may name at most. The broker refuses more; the
+ * extension's keyhole.grants.maxFilesPerRequest setting cannot exceed it.
+ */
+export const MAX_GRANT_SCOPE_GLOBS = 32;
+
 export function compileScopeGlob(glob: string): RegExp {
   const g = glob.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
   let re = '';

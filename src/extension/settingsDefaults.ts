@@ -1,6 +1,7 @@
 // The user-facing limits of the extension with their documented defaults.
 // package.json's `contributes.configuration` is tested against this table
 // (test/extension/schema.test.ts), so the two cannot drift. No vscode here.
+import { MAX_GRANT_SCOPE_GLOBS } from '@keyhole/protocol';
 
 export interface SettingSpec {
   readonly default: number;
@@ -31,8 +32,8 @@ export const SETTINGS = {
   'keyhole.grants.maxFilesPerRequest': {
     default: 20,
     minimum: 1,
-    maximum: 64,
-    description: 'How many files (scope globs) one grant request may name; the broker refuses more than 64.',
+    maximum: MAX_GRANT_SCOPE_GLOBS,
+    description: 'How many files (scope globs) one grant request may name; the broker refuses more than 32.',
   },
   'keyhole.snapshots.historyLimit': {
     default: 50,

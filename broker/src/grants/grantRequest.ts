@@ -2,14 +2,14 @@
  * What a developer may ask for, checked before anything is stored. Every
  * bound is a named setting in GRANT_LIMITS.
  */
-import { type GrantRequestJson } from '@keyhole/protocol';
+import { MAX_GRANT_SCOPE_GLOBS, type GrantRequestJson } from '@keyhole/protocol';
 import { brokerError, BrokerErrorCode } from '../errors';
 import { type GrantKind } from '../store/records';
 
 export const GRANT_LIMITS = {
   /** The window when the request names no duration: 30 minutes. */
   defaultDurationMs: 30 * 60_000,
-  maxScopeGlobs: 32,
+  maxScopeGlobs: MAX_GRANT_SCOPE_GLOBS,
   maxGlobLength: 512,
   maxSelectorLabels: 16,
   maxLabelKeyLength: 63,
