@@ -208,6 +208,8 @@ test('revoking the grant removes its probes from the agent', async () => {
   assert.equal(after.instances[0]?.code, 'KH_GRANT_REVOKED');
   const human = await keyholeOk(['probe', 'list', '--grant', grantId], as('dev'));
   assert.doesNotMatch(human, /INSTALLED/);
+  // Under the table, what the agent said: why the probe went away.
+  assert.match(human, new RegExp(`${snapshotProbe} on \\S+: [A-Z_]+: .*\\(KH_GRANT_REVOKED\\)`));
   // The line runs again; nothing is captured any more.
   await svc!.call('placeOrder', 'o-3', 1);
   assert.equal(await snapshots(), before);

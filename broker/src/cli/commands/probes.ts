@@ -22,6 +22,23 @@ function statusText(p: ProbeListRowJson): string {
   return `${states.join(', ')} (installed on ${p.installed}/${p.instances.length})`;
 }
 
+/**
+ * What the agents said about each probe, one line per instance that said
+ * something: the reason a probe waits, was refused or was removed, and the
+ * notes on an installed one (moved to the next line with code, disarmed by
+ * the agent's budget...). This is where "my snapshot never hits" is answered.
+ */
+export function agentNotes(list: readonly ProbeListRowJson[]): string {
+  const lines: string[] = [];
+  for (const p of list) {
+    for (const s of p.instances) {
+      if (!s.message && !s.code) continue;
+      lines.push(`${p.id} on ${s.instanceId}: ${s.state}${s.message ? `: ${s.message}` : ''}${s.code ? ` (${s.code})` : ''}`);
+    }
+  }
+  return lines.length ? `\n${lines.join('\n')}\n` : '';
+}
+
 export function registerProbeCommands(program: Command, ctx: CliContext): void {
   const probe = program.command('probe').description('snapshot probes and logpoints set under grants');
   probe
@@ -83,5 +100,6 @@ export function registerProbeCommands(program: Command, ctx: CliContext): void {
       const list = await ctx.client(cmd).call<ProbeListRowJson[]>('GET', `/v1/probes?${q.toString()}`);
       if (o.json) return printJson(ctx, list);
       ctx.out(table([['ID', 'GRANT', 'KIND', 'WHERE', 'BY', 'STATUS'], ...list.map((p) => [p.id, p.grantId, p.kind, `${p.path}:${p.line}`, p.createdBy, statusText(p)])]));
+      ctx.out(agentNotes(list));
     });
 }
