@@ -35,6 +35,15 @@ export interface CaptureLimits {
    * maxFramesWithLocals. Set it to maxFramesWithLocals to always pause. Default 1.
    */
   readonly hotLineFramesWithLocals: number;
+  /**
+   * Deepest stack a snapshot pauses at. V8 builds every frame of the stack
+   * with its scopes in a pause, whatever the agent reads: about 0.1 ms per
+   * frame on a 2-core VM, so a pause 1,000 frames deep (a recursive walk)
+   * blocks the service for over 100 ms. A sampled hit deeper than this does
+   * not pause; the probe captures without pausing from then on (callers'
+   * variables left out), and its status says so. Default 64.
+   */
+  readonly maxPauseStackDepth: number;
 }
 
 export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = Object.freeze({
@@ -42,6 +51,7 @@ export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = Object.freeze({
   maxFramesWithLocals: 5,
   maxFramesWithClosures: 1,
   hotLineFramesWithLocals: 1,
+  maxPauseStackDepth: 64,
   maxDepth: 3,
   maxProperties: 20,
   maxCollectionItems: 100,

@@ -1,7 +1,18 @@
 import type { ReaderSlots } from '../capture/inline/readerCode';
 import type { PlannedScope } from '../capture/inline/scopePlan';
 
-/** What a pause-free snapshot reads at its line, planned once per probe (or once its line turns hot). */
+/**
+ * Why a snapshot probe whose limits want callers' variables captures without
+ * pausing after all: its line turned hot, or it ran too deep for a pause.
+ * Each of its snapshots carries `code` and `note` as a capture error, and its
+ * status the note.
+ */
+export interface Downgrade {
+  readonly code: string;
+  readonly note: string;
+}
+
+/** What a pause-free snapshot reads at its line, planned once per probe (or once it is downgraded). */
 export interface InlinePlan {
   readonly scopes: readonly PlannedScope[];
   readonly reader: ReaderSlots;
@@ -19,10 +30,11 @@ export interface InlinePlan {
  *   Until then it is not armed, or, for a hot line, armed to pause.
  * - `pauseFree`: the breakpoint condition reads the planned variables and
  *   builds the snapshot itself; it never pauses.
- * `hotLine`: the probe got here by running out of tokens (its line runs more
- * often than its rate, CaptureLimits.hotLineFramesWithLocals), not because
- * its limits asked for no callers' variables. Logpoints never pause, and
- * keep the mode they were created with.
+ * `downgrade`: set when the probe got here although its limits want
+ * callers' variables: it ran out of tokens (its line runs more often than
+ * its rate, CaptureLimits.hotLineFramesWithLocals) or a hit ran deeper than
+ * CaptureLimits.maxPauseStackDepth. Logpoints never pause, and keep the mode
+ * they were created with.
  */
 export type CaptureMode = PausingMode | PlanningMode | PauseFreeMode;
 
@@ -33,22 +45,22 @@ export interface PausingMode {
 
 export interface PlanningMode {
   readonly kind: 'planning';
-  readonly hotLine: boolean;
+  readonly downgrade: Downgrade | undefined;
   /** Cancels the worker planning the reads, while one does. */
   cancel: (() => void) | undefined;
 }
 
 export interface PauseFreeMode {
   readonly kind: 'pauseFree';
-  readonly hotLine: boolean;
+  readonly downgrade: Downgrade | undefined;
   readonly plan: InlinePlan;
   /** performance.now() when a hit took its token; 0 once `inline` ran for it (still set on the next gate: the reads failed). */
   startedAt: number;
 }
 
 export const pausing = (reason = ''): PausingMode => ({ kind: 'pausing', reason });
-export const planning = (hotLine: boolean): PlanningMode => ({ kind: 'planning', hotLine, cancel: undefined });
-export const pauseFree = (plan: InlinePlan, hotLine: boolean): PauseFreeMode => ({ kind: 'pauseFree', hotLine, plan, startedAt: 0 });
+export const planning = (downgrade?: Downgrade): PlanningMode => ({ kind: 'planning', downgrade, cancel: undefined });
+export const pauseFree = (plan: InlinePlan, downgrade: Downgrade | undefined): PauseFreeMode => ({ kind: 'pauseFree', downgrade, plan, startedAt: 0 });
 
 /** The status note of a probe that captures by pausing although its limits would let it not; '' otherwise. */
 export function pausingNote(mode: CaptureMode): string {

@@ -15,8 +15,8 @@ import { isFileScriptUrl } from '../location/paths';
 import { DROPPED_TEXT, type Redactor } from '../redact/redactor';
 import { Soon } from '../util/soon';
 import { buildBreakpointCondition, RUNTIME_GLOBAL } from './conditionBuilder';
-import type { ProbeRecord } from './probeRecord';
-import { cancelPlanning, pauseFree, pausing, pausingNote, planning } from './captureMode';
+import type { NoteKind, ProbeRecord } from './probeRecord';
+import { cancelPlanning, pauseFree, pausing, pausingNote, planning, type Downgrade } from './captureMode';
 import { formatLogMessage, placeholderNames } from './logFormat';
 import { PendingScriptWatch } from './pendingScriptWatch';
 import { ConditionCostMeter } from './conditionCost';
@@ -26,7 +26,7 @@ import type { CapturedFrames } from '../capture/snapshotCapture';
 import { tooLargeToAnalyse } from '../capture/inline/scopePlan';
 import { planInWorker, type PlanRequest } from '../capture/inline/planWorker';
 import { buildReader } from '../capture/inline/readerCode';
-import { takeStack } from '../capture/inline/callSiteStack';
+import { stackDeeperThan, takeStack } from '../capture/inline/callSiteStack';
 import { captureInline } from '../capture/inline/inlineCapture';
 
 /**
@@ -52,6 +52,16 @@ function budgetNote(r: ProbeRecord, blockedMsPerSecond: number): string {
 
 /** Why a hot line's snapshots show no callers' variables (CaptureLimits.hotLineFramesWithLocals). */
 export const HOT_LINE_NOTE = "this line runs more often than the probe's rate: captured without pausing, callers' variables left out";
+const HOT_LINE: Downgrade = { code: 'KH_CAPTURE_HOT_LINE', note: HOT_LINE_NOTE };
+
+/** Why no pause at a deep stack (CaptureLimits.maxPauseStackDepth). */
+const tooDeepToPause = (maxDepth: number): string =>
+  `this line ran more than ${maxDepth} frames deep (capture.maxPauseStackDepth), where a pause would block the service while V8 builds every frame`;
+
+/** Why a probe that ran too deep for a pause captures without one. */
+function deepStack(maxDepth: number): Downgrade {
+  return { code: 'KH_CAPTURE_DEEP_STACK', note: `${tooDeepToPause(maxDepth)}: captured without pausing, callers' variables left out` };
+}
 
 /** The file a script was loaded from and the hash of what V8 compiled, when V8 says both. */
 function fileOf(script: ScriptRecord): { path: string; sha256: string } | undefined {
@@ -299,7 +309,7 @@ export class ProbeManager {
       limits,
       condition: buildBreakpointCondition(slot, compiledCondition, valuesJs),
       compiledCondition,
-      mode: wantsPauseFree(probe.kind, limits) ? planning(false) : pausing(),
+      mode: wantsPauseFree(probe.kind, limits) ? planning() : pausing(),
       templateSegments: segments,
       templateNames: probe.kind === pb.ProbeKind.LOGPOINT ? placeholderNames(probe.logTemplate) : [],
       state: pb.ProbeState.PENDING,
@@ -318,7 +328,7 @@ export class ProbeManager {
       conditionCostMs: 0,
       hits: 0,
       passes: 0,
-      budgetNoted: false,
+      noted: new Set(),
       rearmAt: 0,
     };
     return { record };
@@ -445,7 +455,7 @@ export class ProbeManager {
           if (!plan.ok) this.pauseInstead(r, plan.reason);
           else if (r.mode === mode) {
             const reader = buildReader(plan.scopes, `${RUNTIME_GLOBAL}.uninitialized`);
-            r.mode = pauseFree({ scopes: plan.scopes, reader }, mode.hotLine);
+            r.mode = pauseFree({ scopes: plan.scopes, reader }, mode.downgrade);
             r.condition = buildBreakpointCondition(r.slot, r.compiledCondition, undefined, reader.expression);
             r.conditionCostMs = 0; // a new condition, measured again
           }
@@ -629,6 +639,13 @@ export class ProbeManager {
       r.mode.startedAt = started;
       return true;
     }
+    // A pause makes V8 build every frame of the stack with its scopes, so a
+    // deep stack would block the service for as long as it is deep.
+    if (stackDeeperThan(this.hit, r.limits.maxPauseStackDepth)) {
+      this.counters.hitsDeclined++;
+      this.soon.run(`deep:${r.probe.id}`, () => this.ranTooDeep(r));
+      return false;
+    }
     this.capturing.push({ record: r, startedAt: started, trace: this.deps.traceIds() });
     return true;
   };
@@ -650,7 +667,7 @@ export class ProbeManager {
     const limits = r.limits;
     try {
       const captured = captureInline({ scopes: plan.scopes, reader: plan.reader, values, self, stack: takeStack(this.inline, limits.maxFrames), limits, redactor: this.deps.redactor() });
-      if (mode.hotLine) captured.errors.push({ code: 'KH_CAPTURE_HOT_LINE', message: HOT_LINE_NOTE });
+      if (mode.downgrade) captured.errors.push({ code: mode.downgrade.code, message: mode.downgrade.note });
       const blockedMs = performance.now() - startedAt;
       this.budget.spend(blockedMs, performance.now());
       this.deliverSnapshots([{ record: r, startedAt, trace: this.deps.traceIds() }], captured, blockedMs, captured.frames.length);
@@ -698,22 +715,41 @@ export class ProbeManager {
    */
   private outOfTokens(r: ProbeRecord, now: number): void {
     if (r.kind === pb.ProbeKind.SNAPSHOT && r.mode.kind === 'pausing' && !r.mode.reason && this.deps.limits.hotLineFramesWithLocals <= 1) {
-      r.mode = planning(true);
+      r.mode = planning(HOT_LINE);
       r.conditionCostMs = 0; // a new condition, measured again
-      this.soon.run(`hot:${r.probe.id}`, () => this.prepareHotLine(r));
+      this.soon.run(`hot:${r.probe.id}`, () => this.prepareDowngrade(r));
     }
     this.disarm(r, this.msUntilRearm(r, now));
   }
 
   /**
-   * Plans a hot line's pause-free reads as soon as it turns hot, while it
-   * waits to be re-armed, from where its breakpoint sat. Should the re-arm
-   * come first, it pauses once more, and the breakpoint is set again with
-   * the reads when the plan arrives. The status says whether the line is
-   * captured without pausing once that is known.
+   * A sampled hit ran deeper than capture.maxPauseStackDepth and did not
+   * pause. The probe captures without pausing from now on, once its reads are
+   * planned; meanwhile deep hits are declined. A probe that cannot capture
+   * without pausing (its plan failed) keeps declining deep hits, and says so.
    */
-  private prepareHotLine(r: ProbeRecord): void {
+  private ranTooDeep(r: ProbeRecord): void {
+    if (this.byId.get(r.probe.id) !== r || r.mode.kind !== 'pausing') return;
+    if (r.mode.reason) {
+      this.noteOnce(r, 'deep', `${tooDeepToPause(r.limits.maxPauseStackDepth)}: such hits are not captured, since this probe ${pausingNote(r.mode)}`);
+      return;
+    }
+    r.mode = planning(deepStack(r.limits.maxPauseStackDepth));
+    r.conditionCostMs = 0; // a new condition, measured again
+    this.prepareDowngrade(r);
+  }
+
+  /**
+   * Plans a downgraded probe's pause-free reads as soon as it is downgraded
+   * (a hot line waits to be re-armed meanwhile), from where its breakpoint
+   * sat. Should a hit come first, it pauses (or, too deep, is declined) once
+   * more, and the breakpoint is set again with the reads when the plan
+   * arrives. The status says whether it captures without pausing once that
+   * is known.
+   */
+  private prepareDowngrade(r: ProbeRecord): void {
     if (this.byId.get(r.probe.id) !== r || r.mode.kind !== 'planning') return;
+    const downgrade = r.mode.downgrade;
     this.requestPlan(r, r.armedLine || r.resolvedLine, r.armedColumn || r.resolvedColumn, () => {
       this.measureConditionCost(r);
       if (r.breakpointId) {
@@ -721,7 +757,7 @@ export class ProbeManager {
         r.breakpointId = undefined;
         if (!this.arm(r)) return;
       }
-      this.setState(r, r.state, r.code, pausingNote(r.mode) || HOT_LINE_NOTE, r.candidates);
+      this.setState(r, r.state, r.code, pausingNote(r.mode) || downgrade?.note || '', r.candidates);
     });
   }
 
@@ -739,11 +775,15 @@ export class ProbeManager {
     for (const r of this.byId.values()) {
       if (!r.breakpointId) continue;
       this.disarm(r, wait);
-      if (!r.budgetNoted) {
-        r.budgetNoted = true;
-        this.setState(r, r.state, r.code, [r.message, budgetNote(r, this.deps.rate.blockedMsPerSecond)].filter(Boolean).join('; '), r.candidates);
-      }
+      this.noteOnce(r, 'budget', budgetNote(r, this.deps.rate.blockedMsPerSecond));
     }
+  }
+
+  /** Adds a note to a probe's status, once per kind of note: statuses travel to the IDE. */
+  private noteOnce(r: ProbeRecord, kind: NoteKind, note: string): void {
+    if (r.noted.has(kind)) return;
+    r.noted.add(kind);
+    this.setState(r, r.state, r.code, [r.message, note].filter(Boolean).join('; '), r.candidates);
   }
 
   private emitLog(r: ProbeRecord, values: unknown[]): void {

@@ -52,9 +52,12 @@ export interface ProbeRecord {
   hits: number;
   /** Passes over the line while armed: every evaluation of the gate, sampled or not. */
   passes: number;
-  /** Whether its status already says the global budget disarmed it (once per probe: statuses travel to the IDE). */
-  budgetNoted: boolean;
+  /** Notes its status already carries, each given once (statuses travel to the IDE). */
+  readonly noted: Set<NoteKind>;
   rearmAt: number; // performance.now() time when a rate-disarmed probe may re-arm; 0 when armed
 }
+
+/** Notes a probe's status gets at most once: the global budget disarmed it; a hit ran too deep to pause. */
+export type NoteKind = 'budget' | 'deep';
 
 export const ACTIVE_STATES: ReadonlySet<pb.ProbeState> = new Set([pb.ProbeState.INSTALLED]);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { takeStack } from './callSiteStack';
+import { stackDeeperThan, takeStack } from './callSiteStack';
 
 function probeSite(max: number) {
   return takeStack(probeSite, max);
@@ -39,4 +39,27 @@ test('file urls are the same on a second, cached take', () => {
   const second = caller(5).entries.map((e) => e.url);
   assert.deepEqual(second, first);
   assert.ok(first.every((u) => u.startsWith('file://') || u.startsWith('node:')), first.join(', '));
+});
+
+test('stackDeeperThan counts the frames below the given function, exactly at the edge, and restores the hooks', () => {
+  const E = Error as { prepareStackTrace?: unknown; stackTraceLimit: number };
+  const limit = E.stackTraceLimit;
+  /** Recurses `n` more times, then asks whether more than `max` frames are below `check`. */
+  const below = (n: number, max: number): boolean => (n === 0 ? check(max) : below(n - 1, max));
+  function check(max: number): boolean {
+    return stackDeeperThan(check, max);
+  }
+  // Frames below `me`: the arrow, then this test and the runner's frames; below check: `below` n+1 times, then the same.
+  const base = ((): number => {
+    function me(): number {
+      return takeStack(me, 1000).entries.length;
+    }
+    return me();
+  })();
+  for (const n of [0, 10, 100]) {
+    const frames = n + base;
+    assert.equal(below(n, frames - 1), true, `${frames} frames are more than ${frames - 1}`);
+    assert.equal(below(n, frames), false, `${frames} frames are not more than ${frames}`);
+  }
+  assert.equal(E.stackTraceLimit, limit);
 });

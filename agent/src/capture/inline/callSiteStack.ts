@@ -40,19 +40,36 @@ const MAX_CONDITION_FRAMES = 4;
  * returns.
  */
 export function takeStack(above: (...args: never[]) => unknown, maxFrames: number): TakenStack {
+  const taken = hostSites(above, maxFrames + 1);
+  if (!Array.isArray(taken)) return { entries: [], more: false, error: taken.error };
+  return { entries: taken.slice(0, maxFrames).map(entryOf), more: taken.length > maxFrames };
+}
+
+/**
+ * Whether more than `maxFrames` of the host's frames are below `above`:
+ * counted through CallSites, none of them formatted, so the cost grows with
+ * `maxFrames`, not with the stack. False when the stack cannot be read.
+ */
+export function stackDeeperThan(above: (...args: never[]) => unknown, maxFrames: number): boolean {
+  const taken = hostSites(above, maxFrames + 1);
+  return Array.isArray(taken) && taken.length > maxFrames;
+}
+
+/** At most `limit` of the host's CallSites below `above`, or why they could not be read. */
+function hostSites(above: (...args: never[]) => unknown, limit: number): CallSiteLike[] | { error: string } {
   const E = Error as { prepareStackTrace?: unknown; stackTraceLimit: number };
   const hostPrepare = E.prepareStackTrace;
   const hostLimit = E.stackTraceLimit;
   let sites: CallSiteLike[];
   try {
     E.prepareStackTrace = asStructured;
-    E.stackTraceLimit = maxFrames + MAX_CONDITION_FRAMES + 1;
+    E.stackTraceLimit = limit + MAX_CONDITION_FRAMES;
     const holder: { stack?: unknown } = {};
     captureStackTrace(holder, above);
     const stack = holder.stack; // formatted now, while our hook is in place
     sites = Array.isArray(stack) ? (stack as CallSiteLike[]) : [];
   } catch (err) {
-    return { entries: [], more: false, error: err instanceof Error ? err.message : String(err) };
+    return { error: err instanceof Error ? err.message : String(err) };
   } finally {
     try {
       E.prepareStackTrace = hostPrepare;
@@ -63,8 +80,7 @@ export function takeStack(above: (...args: never[]) => unknown, maxFrames: numbe
   }
   let first = 0;
   while (first < sites.length && first < MAX_CONDITION_FRAMES && !sites[first]!.getFileName()) first++;
-  const host = sites.slice(first);
-  return { entries: host.slice(0, maxFrames).map(entryOf), more: host.length > maxFrames };
+  return sites.slice(first, first + limit);
 }
 
 /** File names whose url is remembered: pathToFileURL costs microseconds per frame, and stacks repeat. Default 256. */

@@ -1,0 +1,62 @@
+// A pause makes V8 build every frame of the stack with its scopes, whatever
+// the agent reads: at 1,000 frames one pause blocks the service for over
+// 100 ms. A sampled hit deeper than capture.maxPauseStackDepth (default 64)
+// does not pause; the probe says so and captures without pausing from then
+// on, its own frame's variables only.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pb } from '@keyhole/protocol';
+import { AgentHarness, ROOMY_BUDGETS, assertOnlyKeyholeLines, byName, inScopeOf, localsOf, setProbe } from '../support/agentHarness';
+import { agentFixtures, lineOf } from '../support/fixtures';
+
+const FIXTURE = 'deep-service.js';
+const line = lineOf(join(agentFixtures, FIXTURE), 'leaf');
+
+let h: AgentHarness;
+before(async () => {
+  h = await AgentHarness.start();
+});
+after(async () => {
+  await h.close();
+});
+
+test('a hit deeper than maxPauseStackDepth does not pause; the probe then captures its own frame without pausing, and says why', async () => {
+  // Roomy budgets: a cold first pause must not disarm the probe for the deep call that follows.
+  const { svc, conn } = await h.connect(FIXTURE, { start: ROOMY_BUDGETS });
+  try {
+    conn.send(setProbe('p-deep', `fixtures/${FIXTURE}`, line));
+    await conn.status('p-deep', pb.ProbeState.INSTALLED);
+    const snapshotOf = async (length: number) => {
+      const m = await conn.next((x) => x.body === 'snapshot' && inScopeOf(x.snapshot!).some((v) => v.name === 'leafValue' && v.value?.text === String(length * 2)), 20_000, `the snapshot of walk(${length})`);
+      return m.snapshot!;
+    };
+
+    // Shallow: a pause, and the callers' variables with it.
+    assert.equal(await svc.call('walk', 10), 20);
+    const shallow = await snapshotOf(10);
+    assert.equal(shallow.frames[1]!.localsCaptured, true);
+    assert.deepEqual(shallow.errors, []);
+
+    // 300 frames deep: no pause, no snapshot, and the status says why.
+    assert.equal(await svc.call('walk', 300), 600);
+    const noted = await conn.next(
+      (m) => m.body === 'probeStatus' && m.probeStatus!.probeId === 'p-deep' && /more than 64 frames deep/.test(m.probeStatus!.message),
+      20_000,
+      'the deep-stack note',
+    );
+    assert.match(noted.probeStatus!.message, /captured without pausing, callers' variables left out/);
+    assert.equal(conn.snapshots('p-deep').length, 1, 'the deep hit was not captured by a pause');
+
+    // From now on, deep or not, the probe's own frame is captured without a pause.
+    assert.equal(await svc.call('walk', 400), 800);
+    const deep = await snapshotOf(400);
+    assert.equal(deep.frames[0]!.functionName, 'walk');
+    assert.equal(byName(localsOf(deep), 'depth').text, '400');
+    assert.equal(deep.frames[1]!.localsCaptured, false);
+    assert.deepEqual(deep.errors.map((e) => e.code), ['KH_CAPTURE_DEEP_STACK']);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await svc.stop();
+  }
+});
