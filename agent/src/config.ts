@@ -224,7 +224,7 @@ export function resolveConfig(options: AgentOptions, env: NodeJS.ProcessEnv): Co
   if (!/^wss?:\/\/[^\s]+$/.test(config.brokerUrl)) problems.push(`KEYHOLE_BROKER must be a ws:// or wss:// URL, got "${config.brokerUrl}"`);
   if (!/^[a-z0-9][a-z0-9._-]{0,62}$/i.test(config.service)) problems.push(`KEYHOLE_SERVICE must name the service (letters, digits, . _ -), got "${config.service}"`);
   if (!config.trustFile) problems.push('KEYHOLE_TRUST_FILE must point at the trust file ops built for this service (keyhole trust build)');
-  for (const [k, v] of Object.entries(config.capture)) positive(problems, `capture.${k}`, v, k !== 'timeBudgetMs');
+  for (const [k, v] of Object.entries(config.capture)) positive(problems, `capture.${k}`, v, !['timeBudgetMs', 'maxPauseMs'].includes(k));
   for (const [k, v] of Object.entries(config.rate)) positive(problems, `rate.${k}`, v, !['snapshotsPerSecond', 'logpointsPerSecond', 'blockedMsPerSecond'].includes(k));
   for (const [k, v] of Object.entries(config.transport)) positive(problems, `transport.${k}`, v);
   for (const [k, v] of Object.entries(config.location)) {

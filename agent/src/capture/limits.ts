@@ -44,6 +44,15 @@ export interface CaptureLimits {
    * variables left out), and its status says so. Default 64.
    */
   readonly maxPauseStackDepth: number;
+  /**
+   * Longest a pause may block the service, V8's own part included, before
+   * the probe stops pausing: it captures without pausing from then on
+   * (callers' variables left out), or is removed if it cannot. Beyond the
+   * stack's depth, V8 builds every frame's scopes in a pause, and a scope
+   * holding thousands of variables (the top level of a large bundle) makes
+   * one pause cost tens or hundreds of ms at any depth. Default 25 ms.
+   */
+  readonly maxPauseMs: number;
 }
 
 export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = Object.freeze({
@@ -52,6 +61,7 @@ export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = Object.freeze({
   maxFramesWithClosures: 1,
   hotLineFramesWithLocals: 1,
   maxPauseStackDepth: 64,
+  maxPauseMs: 25,
   maxDepth: 3,
   maxProperties: 20,
   maxCollectionItems: 100,

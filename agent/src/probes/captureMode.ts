@@ -27,14 +27,16 @@ export interface InlinePlan {
  *   (its plan could not be made, or reading it failed).
  * - `planning`: the probe will capture without pausing once a worker has
  *   planned the variables its line can read (capture/inline/planWorker.ts).
- *   Until then it is not armed, or, for a hot line, armed to pause.
+ *   Until then it is not armed, or, once downgraded, armed to decline.
  * - `pauseFree`: the breakpoint condition reads the planned variables and
  *   builds the snapshot itself; it never pauses.
  * `downgrade`: set when the probe got here although its limits want
  * callers' variables: it ran out of tokens (its line runs more often than
- * its rate, CaptureLimits.hotLineFramesWithLocals) or a hit ran deeper than
- * CaptureLimits.maxPauseStackDepth. Logpoints never pause, and keep the mode
- * they were created with.
+ * its rate, CaptureLimits.hotLineFramesWithLocals), a hit ran deeper than
+ * CaptureLimits.maxPauseStackDepth, or a pause took longer than
+ * CaptureLimits.maxPauseMs. A downgraded probe never pauses again, also
+ * while it is planning. Logpoints never pause, and keep the mode they were
+ * created with.
  */
 export type CaptureMode = PausingMode | PlanningMode | PauseFreeMode;
 

@@ -627,6 +627,7 @@ export class ProbeManager {
     r.conditionHits++;
     if (r.hitTest && !r.hitTest(r.conditionHits)) return false;
     const started = performance.now();
+    if (r.kind === pb.ProbeKind.SNAPSHOT && r.mode.kind !== 'pauseFree' && !this.mayPause(r)) return false;
     if (!r.bucket.take(started)) return false;
     r.hits++;
     if (r.hits >= r.maxHits) this.soon.run(`complete:${r.probe.id}`, () => this.drop(r, pb.ProbeState.COMPLETED, 'KH_PROBE_HIT_LIMIT', `reached its limit of ${r.maxHits} hits`));
@@ -639,16 +640,25 @@ export class ProbeManager {
       r.mode.startedAt = started;
       return true;
     }
-    // A pause makes V8 build every frame of the stack with its scopes, so a
-    // deep stack would block the service for as long as it is deep.
-    if (stackDeeperThan(this.hit, r.limits.maxPauseStackDepth)) {
-      this.counters.hitsDeclined++;
-      this.soon.run(`deep:${r.probe.id}`, () => this.ranTooDeep(r));
-      return false;
-    }
     this.capturing.push({ record: r, startedAt: started, trace: this.deps.traceIds() });
     return true;
   };
+
+  /**
+   * Whether a sampled hit of a snapshot probe that captures by pausing may
+   * pause. Not once the probe is being downgraded to pause-free capture: it
+   * never pauses again. Not deeper than capture.maxPauseStackDepth: a pause
+   * makes V8 build every frame of the stack with its scopes, so it would block
+   * the service for as long as the stack is deep.
+   */
+  private mayPause(r: ProbeRecord): boolean {
+    if (r.mode.kind === 'planning' || stackDeeperThan(this.hit, r.limits.maxPauseStackDepth)) {
+      this.counters.hitsDeclined++;
+      if (r.mode.kind === 'pausing') this.soon.run(`deep:${r.probe.id}`, () => this.ranTooDeep(r));
+      return false;
+    }
+    return true;
+  }
 
   /**
    * Last clause of a pause-free snapshot's condition, after `hit` took the
@@ -734,7 +744,29 @@ export class ProbeManager {
       this.noteOnce(r, 'deep', `${tooDeepToPause(r.limits.maxPauseStackDepth)}: such hits are not captured, since this probe ${pausingNote(r.mode)}`);
       return;
     }
-    r.mode = planning(deepStack(r.limits.maxPauseStackDepth));
+    this.downgrade(r, deepStack(r.limits.maxPauseStackDepth));
+  }
+
+  /**
+   * A pause at this probe's line blocked the service longer than
+   * capture.maxPauseMs: V8 builds every frame's scopes in a pause, and a
+   * scope holding thousands of variables (a bundle's top level) makes that
+   * slow at any depth. The probe captures without pausing from now on; one
+   * that cannot is removed, since each of its pauses would cost as much.
+   */
+  private pausedTooLong(r: ProbeRecord, blockedMs: number): void {
+    if (this.byId.get(r.probe.id) !== r || r.mode.kind !== 'pausing') return;
+    const why = `a pause at this line blocked the service for ${blockedMs.toFixed(1)} ms, more than capture.maxPauseMs (${r.limits.maxPauseMs} ms)`;
+    if (r.mode.reason) {
+      this.drop(r, pb.ProbeState.ERROR, 'KH_CAPTURE_SLOW_PAUSE', `${why}, and this probe ${pausingNote(r.mode)}: it is removed rather than pause that long again`);
+      return;
+    }
+    this.downgrade(r, { code: 'KH_CAPTURE_SLOW_PAUSE', note: `${why}: captured without pausing from now on, callers' variables left out` });
+  }
+
+  /** Moves a pausing snapshot probe to pause-free capture for good, saying why; it does not pause while its reads are planned. */
+  private downgrade(r: ProbeRecord, downgrade: Downgrade): void {
+    r.mode = planning(downgrade);
     r.conditionCostMs = 0; // a new condition, measured again
     this.prepareDowngrade(r);
   }
@@ -742,10 +774,9 @@ export class ProbeManager {
   /**
    * Plans a downgraded probe's pause-free reads as soon as it is downgraded
    * (a hot line waits to be re-armed meanwhile), from where its breakpoint
-   * sat. Should a hit come first, it pauses (or, too deep, is declined) once
-   * more, and the breakpoint is set again with the reads when the plan
-   * arrives. The status says whether it captures without pausing once that
-   * is known.
+   * sat; hits that come first are declined, never paused. The breakpoint is
+   * set again with the reads when the plan arrives, and the status says
+   * whether it captures without pausing once that is known.
    */
   private prepareDowngrade(r: ProbeRecord): void {
     if (this.byId.get(r.probe.id) !== r || r.mode.kind !== 'planning') return;
@@ -838,6 +869,7 @@ export class ProbeManager {
     const captured = captureFrames(event, deps);
     const blockedMs = performance.now() - first.startedAt;
     this.budget.spend(blockedMs, performance.now());
+    for (const c of due) if (blockedMs > c.record.limits.maxPauseMs) this.soon.run(`slow:${c.record.probe.id}`, () => this.pausedTooLong(c.record, blockedMs));
     this.deliverSnapshots(due, captured, blockedMs, event.callFrames.length);
   }
 
