@@ -203,7 +203,7 @@ export interface ProbeJson {
   readonly hitCondition: string;
   readonly logTemplate: string;
   readonly maxHits: number;
-  /** Frames captured with variables; 0: the agent's setting. Always 0 for a logpoint. */
+  /** Frames, from the probe's own, a snapshot captures with variables; 0: the agent's setting (which also caps it). Always 0 for a logpoint. */
   readonly framesWithLocals: number;
   /** 0: the grant's window end. */
   readonly expiresAtMs: number;
@@ -217,16 +217,20 @@ export interface ProbeJson {
 
 // ---- Snapshots ----------------------------------------------------------------
 
-/** One row of GET /v1/snapshots: a stored snapshot without its data. */
-export interface SnapshotListRowJson {
+/** What identifies a stored snapshot, in its list row and in its view alike. */
+export interface SnapshotHeaderJson {
   readonly id: string;
   readonly service: string;
   readonly grantId: string;
   readonly probeId: string;
   readonly instanceId: string;
   readonly capturedAtMs: number;
-  readonly receivedAtMs: number;
   readonly expiresAtMs: number;
+}
+
+/** One row of GET /v1/snapshots: a stored snapshot without its data. */
+export interface SnapshotListRowJson extends SnapshotHeaderJson {
+  readonly receivedAtMs: number;
   /** OpenTelemetry trace and span ids active at capture; '' when none. */
   readonly traceId: string;
   readonly spanId: string;
@@ -235,14 +239,7 @@ export interface SnapshotListRowJson {
 }
 
 /** GET /v1/snapshots/:id: one stored snapshot (the broker audits this as a view). */
-export interface SnapshotViewJson {
-  readonly id: string;
-  readonly service: string;
-  readonly grantId: string;
-  readonly probeId: string;
-  readonly instanceId: string;
-  readonly capturedAtMs: number;
-  readonly expiresAtMs: number;
+export interface SnapshotViewJson extends SnapshotHeaderJson {
   /** The encoded keyhole.v1.Snapshot, base64: decode it with pb.Snapshot.decode. */
   readonly protobuf: string;
   /** The same snapshot as plain JSON (pb.Snapshot.toObject: enums as names, 64-bit numbers as numbers, defaults left out). */

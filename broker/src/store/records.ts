@@ -2,7 +2,7 @@
  * The rows the broker keeps, independent of the database that keeps them.
  * Times are Unix epoch milliseconds.
  */
-import { type GrantStatusName, type ProbeKindName, type ServicePolicyJson } from '@keyhole/protocol';
+import { type GrantStatusName, type ProbeJson, type ProbeKindName, type ServicePolicyJson } from '@keyhole/protocol';
 import { type Role } from '../identity/roles';
 
 // A service's policy is stored as it travels over the HTTP API: one declaration, in @keyhole/protocol.
@@ -97,29 +97,8 @@ export interface AuditHead {
   readonly hash: string;
 }
 
-export interface ProbeRecord {
-  readonly id: string;
-  readonly grantId: string;
-  readonly service: string;
-  readonly kind: GrantKind;
-  readonly path: string;
-  readonly line: number;
-  readonly column: number;
-  readonly condition: string;
-  readonly hitCondition: string;
-  readonly logTemplate: string;
-  readonly maxHits: number;
-  /** Frames, from the probe's own, a snapshot captures with variables; 0: the agent's setting (which also caps it). Always 0 for a logpoint. */
-  readonly framesWithLocals: number;
-  /** 0: the grant's window end. */
-  readonly expiresAtMs: number;
-  readonly createdBy: string;
-  readonly createdAtMs: number;
-  /** 0 while the probe is wanted. */
-  readonly removedAtMs: number;
-  readonly removedBy: string;
-  readonly removeReason: string;
-}
+/** A probe as stored, which is also what the HTTP API serves for it (protocol's ProbeJson). */
+export type ProbeRecord = ProbeJson;
 
 export interface SnapshotRecord {
   readonly id: string;
