@@ -19,6 +19,16 @@ export function tempDir(prefix = 'keyhole-broker-'): { dir: string; dispose(): v
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Runs `body` with a fresh temporary directory, removed afterwards whether or not `body` failed. */
+export async function withTempDir(body: (dir: string) => void | Promise<void>): Promise<void> {
+  const t = tempDir();
+  try {
+    await body(t.dir);
+  } finally {
+    t.dispose();
+  }
+}
+
 export function openTempStore(): TempStore {
   const { dir, dispose } = tempDir();
   const path = join(dir, 'broker.db');
@@ -32,4 +42,14 @@ export function openTempStore(): TempStore {
       dispose();
     },
   };
+}
+
+/** Runs `body` with a real SQLite store in a fresh temporary directory, closed and removed afterwards. */
+export async function withTempStore(body: (store: SqliteStore) => Promise<void>): Promise<void> {
+  const t = openTempStore();
+  try {
+    await body(t.store);
+  } finally {
+    await t.dispose();
+  }
 }

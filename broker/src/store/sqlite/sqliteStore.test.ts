@@ -3,26 +3,22 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { BrokerErrorCode, isBrokerError } from '../../errors';
-import { tempDir } from '../../testing/tempStore';
+import { withTempDir, withTempStore } from '../../testing/tempStore';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from './migrations';
 import { SqliteStore } from './sqliteStore';
 
 test('a fresh file gets every migration, in WAL mode', async () => {
-  const t = tempDir();
-  try {
-    const store = SqliteStore.open(join(t.dir, 'b.db'));
+  await withTempDir(async (dir) => {
+    const store = SqliteStore.open(join(dir, 'b.db'));
     assert.deepEqual(store.schemaVersions(), MIGRATIONS.map((m) => m.version));
     assert.equal(store.journalMode(), 'wal');
     await store.close();
-  } finally {
-    t.dispose();
-  }
+  });
 });
 
 test('reopening an existing file keeps its rows and runs no migration twice', async () => {
-  const t = tempDir();
-  const path = join(t.dir, 'b.db');
-  try {
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'b.db');
     const first = SqliteStore.open(path);
     await first.transaction((r) => r.users.insert({ id: 'ann', roles: ['approver'], disabled: false, createdAtMs: 1 }));
     await first.close();
@@ -35,28 +31,22 @@ test('reopening an existing file keeps its rows and runs no migration twice', as
     assert.deepEqual(await second.transaction((r) => r.users.get('ann')), { id: 'ann', roles: ['approver'], disabled: false, createdAtMs: 1 });
     assert.deepEqual(second.schemaVersions(), MIGRATIONS.map((m) => m.version));
     await second.close();
-  } finally {
-    t.dispose();
-  }
+  });
 });
 
 test('a file migrated part way is brought up to date step by step', async () => {
-  const t = tempDir();
-  const path = join(t.dir, 'b.db');
-  try {
+  await withTempDir((dir) => {
+    const path = join(dir, 'b.db');
     const db = new Database(path);
     assert.deepEqual(migrate(db, MIGRATIONS.slice(0, 1)), [1]);
     assert.deepEqual(migrate(db), MIGRATIONS.slice(1).map((m) => m.version));
     db.close();
-  } finally {
-    t.dispose();
-  }
+  });
 });
 
 test('step 7 gives probes written by the previous schema framesWithLocals 0, and new probes keep theirs', async () => {
-  const t = tempDir();
-  const path = join(t.dir, 'b.db');
-  try {
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'b.db');
     const db = new Database(path);
     assert.deepEqual(migrate(db, MIGRATIONS.filter((m) => m.version < 7)).at(-1), 6);
     db.prepare("INSERT INTO services (name, policy, created_at_ms, updated_at_ms) VALUES ('orders', '{}', 1, 1)").run();
@@ -77,15 +67,12 @@ test('step 7 gives probes written by the previous schema framesWithLocals 0, and
     } finally {
       await store.close();
     }
-  } finally {
-    t.dispose();
-  }
+  });
 });
 
-test('a file from a newer broker is refused with KH_STORE_SCHEMA', () => {
-  const t = tempDir();
-  const path = join(t.dir, 'b.db');
-  try {
+test('a file from a newer broker is refused with KH_STORE_SCHEMA', async () => {
+  await withTempDir((dir) => {
+    const path = join(dir, 'b.db');
     const db = new Database(path);
     migrate(db);
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)').run(LATEST_SCHEMA_VERSION + 1, 'future', 0);
@@ -94,15 +81,11 @@ test('a file from a newer broker is refused with KH_STORE_SCHEMA', () => {
       () => SqliteStore.open(path),
       (err: unknown) => isBrokerError(err) && err.code === BrokerErrorCode.StoreSchema,
     );
-  } finally {
-    t.dispose();
-  }
+  });
 });
 
 test('a failing transaction rolls back all of its writes and later ones still run', async () => {
-  const t = tempDir();
-  const store = SqliteStore.open(join(t.dir, 'b.db'));
-  try {
+  await withTempStore(async (store) => {
     await assert.rejects(
       store.transaction(async (r) => {
         await r.users.insert({ id: 'bob', roles: ['developer'], disabled: false, createdAtMs: 1 });
@@ -113,16 +96,11 @@ test('a failing transaction rolls back all of its writes and later ones still ru
     assert.equal(await store.transaction((r) => r.users.get('bob')), undefined);
     await store.transaction((r) => r.users.insert({ id: 'bob', roles: ['developer'], disabled: false, createdAtMs: 2 }));
     assert.equal(await store.transaction((r) => r.users.count()), 1);
-  } finally {
-    await store.close();
-    t.dispose();
-  }
+  });
 });
 
 test('transactions never interleave, even when they await between statements', async () => {
-  const t = tempDir();
-  const store = SqliteStore.open(join(t.dir, 'b.db'));
-  try {
+  await withTempStore(async (store) => {
     const order: string[] = [];
     const slow = store.transaction(async (r) => {
       order.push('a:start');
@@ -137,16 +115,12 @@ test('transactions never interleave, even when they await between statements', a
     });
     await Promise.all([slow, fast]);
     assert.deepEqual(order, ['a:start', 'a:end', 'b:start', 'b:end']);
-  } finally {
-    await store.close();
-    t.dispose();
-  }
+  });
 });
 
 test('a read-only store reads beside a writer and refuses files it would misread', async () => {
-  const t = tempDir();
-  const path = join(t.dir, 'b.db');
-  try {
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'b.db');
     const writer = SqliteStore.open(path);
     await writer.transaction((r) => r.users.insert({ id: 'ann', roles: ['approver'], disabled: false, createdAtMs: 1 }));
     const reader = SqliteStore.open(path, { readonly: true });
@@ -154,12 +128,10 @@ test('a read-only store reads beside a writer and refuses files it would misread
     await assert.rejects(reader.transaction((r) => r.users.insert({ id: 'bob', roles: [], disabled: false, createdAtMs: 1 })), /readonly/);
     await reader.close();
     await writer.close();
-    assert.throws(() => SqliteStore.open(join(t.dir, 'missing.db'), { readonly: true }), (err: unknown) => isBrokerError(err) && err.code === BrokerErrorCode.StoreSchema);
-    const old = new Database(join(t.dir, 'old.db'));
+    assert.throws(() => SqliteStore.open(join(dir, 'missing.db'), { readonly: true }), (err: unknown) => isBrokerError(err) && err.code === BrokerErrorCode.StoreSchema);
+    const old = new Database(join(dir, 'old.db'));
     migrate(old, MIGRATIONS.slice(0, 1));
     old.close();
-    assert.throws(() => SqliteStore.open(join(t.dir, 'old.db'), { readonly: true }), (err: unknown) => isBrokerError(err) && /migrate/.test(err.hint));
-  } finally {
-    t.dispose();
-  }
+    assert.throws(() => SqliteStore.open(join(dir, 'old.db'), { readonly: true }), (err: unknown) => isBrokerError(err) && /migrate/.test(err.hint));
+  });
 });
