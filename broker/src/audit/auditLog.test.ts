@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openTempStore, type TempStore } from '../testing/tempStore';
-import { appendAudit, AuditProblem, exportAudit, verifyAudit, verifyAuditExport } from './auditLog';
+import { appendAudit, AuditProblem, type AuditVerification, exportAudit, verifyAudit, verifyAuditExport } from './auditLog';
 import { hashAuditRow } from './canonical';
 
 async function withLog(rows: number, body: (t: TempStore, tamper: Database.Database) => Promise<void>): Promise<void> {
@@ -19,6 +19,21 @@ async function withLog(rows: number, body: (t: TempStore, tamper: Database.Datab
     tamper.close();
     await t.dispose();
   }
+}
+
+/** Verifies the tampered chain: fails the test if it still verifies, else returns what verification found. */
+async function verifyFails(t: TempStore): Promise<Extract<AuditVerification, { ok: false }>> {
+  const v = await verifyAudit(t.store);
+  if (v.ok) assert.fail(`the tampered chain verified (${v.rows} rows)`);
+  return v;
+}
+
+/** Inserts at `seq` a row by mallory whose hash is correct for its own content and which links to `prevHash`. */
+function insertForgedRow(db: Database.Database, seq: number, prevHash: string): void {
+  const forged = { seq, atMs: 1, actor: 'mallory', action: 'grant.approve', subject: 'g-evil', details: '{}', prevHash };
+  db.prepare('INSERT INTO audit (seq, at_ms, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    seq, forged.atMs, forged.actor, forged.action, forged.subject, forged.details, prevHash, hashAuditRow(forged),
+  );
 }
 
 test('an untouched chain verifies, and an empty one too', async () => {
@@ -48,13 +63,10 @@ test('editing one byte of a row\'s details is named at that row', async () => {
     assert.notEqual(edited, details);
     assert.equal(edited.length, details.length, 'exactly one byte changed');
     db.prepare('UPDATE audit SET details = ? WHERE seq = 3').run(edited);
-    const v = await verifyAudit(t.store);
-    assert.equal(v.ok, false);
-    if (!v.ok) {
-      assert.equal(v.fault.seq, 3);
-      assert.equal(v.fault.problem, AuditProblem.HashMismatch);
-      assert.equal(v.rows, 2, 'rows before the bad one were good');
-    }
+    const v = await verifyFails(t);
+    assert.equal(v.fault.seq, 3);
+    assert.equal(v.fault.problem, AuditProblem.HashMismatch);
+    assert.equal(v.rows, 2, 'rows before the bad one were good');
   });
 });
 
@@ -63,30 +75,25 @@ test('a row edited and re-hashed still breaks the link from the next row', async
     const row = db.prepare('SELECT * FROM audit WHERE seq = 2').get() as { at_ms: number; action: string; subject: string; details: string; prev_hash: string };
     const forged = { seq: 2, atMs: row.at_ms, actor: 'mallory', action: row.action, subject: row.subject, details: row.details, prevHash: row.prev_hash };
     db.prepare('UPDATE audit SET actor = ?, hash = ? WHERE seq = 2').run('mallory', hashAuditRow(forged));
-    const v = await verifyAudit(t.store);
-    assert.equal(v.ok, false);
-    if (!v.ok) assert.deepEqual([v.fault.seq, v.fault.problem], [3, AuditProblem.ChainBroken]);
+    const v = await verifyFails(t);
+    assert.deepEqual([v.fault.seq, v.fault.problem], [3, AuditProblem.ChainBroken]);
   });
 });
 
 test('a deleted row is named by the gap it leaves', async () => {
   await withLog(5, async (t, db) => {
     db.prepare('DELETE FROM audit WHERE seq = 2').run();
-    const v = await verifyAudit(t.store);
-    assert.equal(v.ok, false);
-    if (!v.ok) {
-      assert.deepEqual([v.fault.seq, v.fault.problem], [3, AuditProblem.SeqGap]);
-      assert.match(v.fault.message, /rows 2\.\.2 are missing/);
-    }
+    const v = await verifyFails(t);
+    assert.deepEqual([v.fault.seq, v.fault.problem], [3, AuditProblem.SeqGap]);
+    assert.match(v.fault.message, /rows 2\.\.2 are missing/);
   });
 });
 
 test('rows cut off the end are caught by the stored head', async () => {
   await withLog(5, async (t, db) => {
     db.prepare('DELETE FROM audit WHERE seq >= 4').run();
-    const v = await verifyAudit(t.store);
-    assert.equal(v.ok, false);
-    if (!v.ok) assert.deepEqual([v.fault.seq, v.fault.problem], [4, AuditProblem.HeadMismatch]);
+    const v = await verifyFails(t);
+    assert.deepEqual([v.fault.seq, v.fault.problem], [4, AuditProblem.HeadMismatch]);
   });
 });
 
@@ -97,9 +104,8 @@ test('two swapped rows are named at the first of them', async () => {
       db.prepare('UPDATE audit SET seq = 2 WHERE seq = 3').run();
       db.prepare('UPDATE audit SET seq = 3 WHERE seq = -1').run();
     })();
-    const v = await verifyAudit(t.store);
-    assert.equal(v.ok, false);
-    if (!v.ok) assert.deepEqual([v.fault.seq, v.fault.problem], [2, AuditProblem.HashMismatch]);
+    const v = await verifyFails(t);
+    assert.deepEqual([v.fault.seq, v.fault.problem], [2, AuditProblem.HashMismatch]);
   });
 });
 
@@ -110,27 +116,19 @@ test('a forged row inserted in the middle is named', async () => {
     db.transaction(() => {
       for (const seq of [5, 4, 3]) db.prepare('UPDATE audit SET seq = ? WHERE seq = ?').run(seq + 1, seq);
       const prev = db.prepare('SELECT hash FROM audit WHERE seq = 2').get() as { hash: string };
-      const forged = { seq: 3, atMs: 1, actor: 'mallory', action: 'grant.approve', subject: 'g-evil', details: '{}', prevHash: prev.hash };
-      db.prepare('INSERT INTO audit (seq, at_ms, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-        3, 1, 'mallory', 'grant.approve', 'g-evil', '{}', prev.hash, hashAuditRow(forged),
-      );
+      insertForgedRow(db, 3, prev.hash);
     })();
-    const v = await verifyAudit(t.store);
-    assert.equal(v.ok, false);
-    if (!v.ok) assert.deepEqual([v.fault.seq, v.fault.problem], [4, AuditProblem.HashMismatch]);
+    const v = await verifyFails(t);
+    assert.deepEqual([v.fault.seq, v.fault.problem], [4, AuditProblem.HashMismatch]);
   });
 });
 
 test('a correctly chained row appended behind the broker\'s back is named', async () => {
   await withLog(3, async (t, db) => {
     const prev = db.prepare('SELECT hash FROM audit WHERE seq = 3').get() as { hash: string };
-    const forged = { seq: 4, atMs: 1, actor: 'mallory', action: 'grant.approve', subject: 'g-evil', details: '{}', prevHash: prev.hash };
-    db.prepare('INSERT INTO audit (seq, at_ms, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-      4, 1, 'mallory', 'grant.approve', 'g-evil', '{}', prev.hash, hashAuditRow(forged),
-    );
-    const v = await verifyAudit(t.store);
-    assert.equal(v.ok, false);
-    if (!v.ok) assert.deepEqual([v.fault.seq, v.fault.problem], [4, AuditProblem.HeadMismatch]);
+    insertForgedRow(db, 4, prev.hash);
+    const v = await verifyFails(t);
+    assert.deepEqual([v.fault.seq, v.fault.problem], [4, AuditProblem.HeadMismatch]);
   });
 });
 
