@@ -5,7 +5,8 @@ import { pb } from '@keyhole/protocol';
 import { verifyAudit } from '../audit/auditLog';
 import { BrokerErrorCode, isBrokerError } from '../errors';
 import { type Principal } from '../identity/principal';
-import { withWorld, type World } from '../testing/world';
+import { type GrantRecord } from '../store/records';
+import { type Approver, withWorld, type World } from '../testing/world';
 import { decodeGrantBody } from './grantBody';
 import { GRANT_LIMITS } from './grantRequest';
 
@@ -21,9 +22,22 @@ const REQUEST = {
   ticket: 'OPS-123',
 };
 
-async function setup(w: World, policy = {}): Promise<Principal> {
+/**
+ * The orders service (two approvals, at most a 60-minute window, unless
+ * `policy` says otherwise), the developer dev, and approvers ann and bob
+ * with registered keys.
+ */
+async function ordersWithDevAndApprovers(w: World, policy = {}): Promise<{ dev: Principal; ann: Approver; bob: Approver }> {
   await w.service('orders', { approvalsRequired: 2, maxWindowMs: 60 * MIN, ...policy });
-  return w.user('dev', ['developer']);
+  const dev = await w.user('dev', ['developer']);
+  return { dev, ann: await w.approver('ann'), bob: await w.approver('bob') };
+}
+
+/** dev requests REQUEST; returns the pending grant and the body `approver` is given to sign (which fixes its window). */
+async function requestAndFetchBody(w: World, dev: Principal, approver: Approver): Promise<{ grant: GrantRecord; body: Uint8Array }> {
+  const { grant } = await w.grants.request(dev, REQUEST);
+  const { body } = await w.grants.signingBody(approver.principal, grant.id);
+  return { grant, body };
 }
 
 async function approvalCount(w: World, grantId: string): Promise<number> {
@@ -32,7 +46,7 @@ async function approvalCount(w: World, grantId: string): Promise<number> {
 
 test('a request is stored pending with what was asked, and audited', async () => {
   await withWorld(async (w) => {
-    const dev = await setup(w);
+    const { dev } = await ordersWithDevAndApprovers(w);
     const view = await w.grants.request(dev, REQUEST);
     assert.equal(view.state, 'pending');
     assert.equal(view.grant.requester, 'dev');
@@ -46,8 +60,7 @@ test('a request is stored pending with what was asked, and audited', async () =>
 
 test('bad or unauthorised requests are refused, stored nowhere, and the refusal is audited', async () => {
   await withWorld(async (w) => {
-    const dev = await setup(w);
-    const ann = await w.approver('ann');
+    const { dev, ann } = await ordersWithDevAndApprovers(w);
     const ops = await w.user('ops2', ['ops']);
     await assert.rejects(w.grants.request(dev, { ...REQUEST, scopeGlobs: [] }), code(BrokerErrorCode.BadRequest));
     await assert.rejects(w.grants.request(dev, { ...REQUEST, reason: '' }), code(BrokerErrorCode.BadRequest));
@@ -68,8 +81,7 @@ test('bad or unauthorised requests are refused, stored nowhere, and the refusal 
 
 test('the signing body is the protobuf GrantBody with a 16-byte nonce and a 30-minute default window', async () => {
   await withWorld(async (w) => {
-    const dev = await setup(w);
-    const ann = await w.approver('ann');
+    const { dev, ann } = await ordersWithDevAndApprovers(w);
     const { grant } = await w.grants.request(dev, REQUEST);
     const signing = await w.grants.signingBody(ann.principal, grant.id);
     const body = decodeGrantBody(signing.body);
@@ -89,9 +101,7 @@ test('the signing body is the protobuf GrantBody with a 16-byte nonce and a 30-m
 
 test('the window is fixed once: later approvers get the same bytes, even much later', async () => {
   await withWorld(async (w) => {
-    const dev = await setup(w);
-    const ann = await w.approver('ann');
-    const bob = await w.approver('bob');
+    const { dev, ann, bob } = await ordersWithDevAndApprovers(w);
     const { grant } = await w.grants.request(dev, REQUEST);
     const first = await w.grants.signingBody(ann.principal, grant.id);
     await w.grants.approve(ann.principal, grant.id, first.body, ann.sign(first.body));
@@ -104,8 +114,7 @@ test('the window is fixed once: later approvers get the same bytes, even much la
 
 test('a requested duration above the service maximum is capped to maxWindowMs', async () => {
   await withWorld(async (w) => {
-    const dev = await setup(w, { maxWindowMs: 10 * MIN });
-    const ann = await w.approver('ann');
+    const { dev, ann } = await ordersWithDevAndApprovers(w, { maxWindowMs: 10 * MIN });
     const { grant } = await w.grants.request(dev, { ...REQUEST, durationMs: 8 * 60 * MIN });
     const signing = await w.grants.signingBody(ann.principal, grant.id);
     assert.equal(signing.notAfterMs - signing.notBeforeMs, 10 * MIN);
@@ -115,11 +124,8 @@ test('a requested duration above the service maximum is capped to maxWindowMs', 
 
 test('K=2: two distinct approvers approve; one approver twice counts once and the replay is refused', async () => {
   await withWorld(async (w) => {
-    const dev = await setup(w);
-    const ann = await w.approver('ann');
-    const bob = await w.approver('bob');
-    const { grant } = await w.grants.request(dev, REQUEST);
-    const { body } = await w.grants.signingBody(ann.principal, grant.id);
+    const { dev, ann, bob } = await ordersWithDevAndApprovers(w);
+    const { grant, body } = await requestAndFetchBody(w, dev, ann);
     const annSig = ann.sign(body);
 
     const afterAnn = await w.grants.approve(ann.principal, grant.id, body, annSig);
@@ -150,9 +156,7 @@ test('K=2: two distinct approvers approve; one approver twice counts once and th
 
 test('signatures over other bytes, by other keys, or mangled are refused and nothing is stored', async () => {
   await withWorld(async (w) => {
-    const dev = await setup(w);
-    const ann = await w.approver('ann');
-    const bob = await w.approver('bob');
+    const { dev, ann, bob } = await ordersWithDevAndApprovers(w);
     const g1 = (await w.grants.request(dev, REQUEST)).grant;
     const g2 = (await w.grants.request(dev, REQUEST)).grant;
     const b1 = (await w.grants.signingBody(ann.principal, g1.id)).body;
@@ -181,7 +185,7 @@ test('signatures over other bytes, by other keys, or mangled are refused and not
 
 test('an approver without a registered key cannot approve', async () => {
   await withWorld(async (w) => {
-    const dev = await setup(w);
+    const { dev } = await ordersWithDevAndApprovers(w);
     const keyless = await w.user('kim', ['approver']);
     const { grant } = await w.grants.request(dev, REQUEST);
     const { body } = await w.grants.signingBody(keyless, grant.id);
@@ -203,11 +207,8 @@ test('nobody decides on their own request, even holding both roles', async () =>
 
 test('a rejected grant cannot be approved afterwards', async () => {
   await withWorld(async (w) => {
-    const dev = await setup(w);
-    const ann = await w.approver('ann');
-    const bob = await w.approver('bob');
-    const { grant } = await w.grants.request(dev, REQUEST);
-    const { body } = await w.grants.signingBody(ann.principal, grant.id);
+    const { dev, ann, bob } = await ordersWithDevAndApprovers(w);
+    const { grant, body } = await requestAndFetchBody(w, dev, ann);
     const rejected = await w.grants.reject(bob.principal, grant.id, 'scope too wide');
     assert.equal(rejected.state, 'rejected');
     assert.equal(rejected.grant.closedBy, 'bob');
@@ -217,9 +218,8 @@ test('a rejected grant cannot be approved afterwards', async () => {
 
 test('revocation: the requester their own, approvers and ops any, other developers none', async () => {
   await withWorld(async (w) => {
-    const dev = await setup(w, { approvalsRequired: 1 });
+    const { dev, ann } = await ordersWithDevAndApprovers(w, { approvalsRequired: 1 });
     const other = await w.user('dev2', ['developer']);
-    const ann = await w.approver('ann');
     const admin = w.admin;
 
     const mine = (await w.grants.request(dev, REQUEST)).grant;
@@ -229,8 +229,7 @@ test('revocation: the requester their own, approvers and ops any, other develope
     await assert.rejects(w.grants.revoke(dev, mine.id, 'again'), code(BrokerErrorCode.GrantNotPending));
 
     const approved = (await w.grants.request(dev, REQUEST)).grant;
-    const { body } = await w.grants.signingBody(ann.principal, approved.id);
-    await w.grants.approve(ann.principal, approved.id, body, ann.sign(body));
+    await w.signAndApprove(approved.id, ann);
     assert.ok(await w.grants.signedGrant(approved.id));
     assert.equal((await w.grants.revoke(w.ops, approved.id, 'incident over')).state, 'revoked');
     assert.equal(await w.grants.signedGrant(approved.id), undefined, 'revoked grants are no longer delivered');
@@ -242,20 +241,15 @@ test('revocation: the requester their own, approvers and ops any, other develope
 
 test('approvals after the window ended are refused; an approved grant expires with its window', async () => {
   await withWorld(async (w) => {
-    const dev = await setup(w);
-    const ann = await w.approver('ann');
-    const bob = await w.approver('bob');
-    const { grant } = await w.grants.request(dev, REQUEST);
-    const { body } = await w.grants.signingBody(ann.principal, grant.id);
+    const { dev, ann, bob } = await ordersWithDevAndApprovers(w);
+    const { grant, body } = await requestAndFetchBody(w, dev, ann);
     await w.grants.approve(ann.principal, grant.id, body, ann.sign(body));
     w.now += 31 * MIN;
     await assert.rejects(w.grants.approve(bob.principal, grant.id, body, bob.sign(body)), code(BrokerErrorCode.WindowExpired));
     assert.equal((await w.grants.show(dev, grant.id)).state, 'expired');
 
     const next = (await w.grants.request(dev, REQUEST)).grant;
-    const b = (await w.grants.signingBody(ann.principal, next.id)).body;
-    await w.grants.approve(ann.principal, next.id, b, ann.sign(b));
-    await w.grants.approve(bob.principal, next.id, b, bob.sign(b));
+    await w.signAndApprove(next.id, ann, bob);
     assert.equal((await w.grants.show(dev, next.id)).state, 'active');
     w.now += 30 * MIN;
     assert.equal((await w.grants.show(dev, next.id)).state, 'expired');
@@ -264,8 +258,7 @@ test('approvals after the window ended are refused; an approved grant expires wi
 
 test('a body nobody signed before its window passed is replaced by a fresh one', async () => {
   await withWorld(async (w) => {
-    const dev = await setup(w);
-    const ann = await w.approver('ann');
+    const { dev, ann } = await ordersWithDevAndApprovers(w);
     const { grant } = await w.grants.request(dev, REQUEST);
     const stale = await w.grants.signingBody(ann.principal, grant.id);
     w.now += 45 * MIN;
@@ -278,12 +271,10 @@ test('a body nobody signed before its window passed is replaced by a fresh one',
 
 test('every step lands in a valid audit chain, and listeners hear committed changes only', async () => {
   await withWorld(async (w) => {
-    const dev = await setup(w, { approvalsRequired: 1 });
-    const ann = await w.approver('ann');
+    const { dev, ann } = await ordersWithDevAndApprovers(w, { approvalsRequired: 1 });
     const heard: string[] = [];
     w.grants.onChange((v) => heard.push(`${v.grant.id}:${v.state}`));
-    const { grant } = await w.grants.request(dev, REQUEST);
-    const { body } = await w.grants.signingBody(ann.principal, grant.id);
+    const { grant, body } = await requestAndFetchBody(w, dev, ann);
     await assert.rejects(w.grants.approve(ann.principal, grant.id, body, new Uint8Array(64)));
     await w.grants.approve(ann.principal, grant.id, body, ann.sign(body));
     await w.grants.revoke(dev, grant.id, 'fixed');

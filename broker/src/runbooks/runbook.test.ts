@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ORDERS_QTY_RUNBOOK_ENTRY } from '../testing/runbooks';
 import { validateRunbookFile } from './runbook';
 
-const good = {
-  id: 'orders-qty',
-  service: 'orders',
-  title: 'Quantities',
-  problem: 'which sizes fail',
-  reading: 'rows are sizes',
-  allowedRoles: ['developer'],
-  durationMinutes: 15,
-  probes: [{ kind: 'LOGPOINT', label: 'Orders', path: 'src/orders.js', line: 20, template: 'x{quantity}' }],
-};
+/** A valid entry of a runbooks file; the tests below break copies of it. */
+const good = ORDERS_QTY_RUNBOOK_ENTRY;
 
 test('a valid file gives its runbooks', () => {
   const r = validateRunbookFile({ version: 1, runbooks: [good] });

@@ -4,21 +4,10 @@ import { pb } from '@keyhole/protocol';
 import { createBroker, type Broker } from '../broker';
 import { BrokerErrorCode, isBrokerError } from '../errors';
 import { SqliteStore } from '../store/sqlite/sqliteStore';
+import { ORDERS_QTY_RUNBOOK } from '../testing/runbooks';
 import { withWorld } from '../testing/world';
 import { type Runbook } from './runbook';
 import { RunbookRunner } from './runbookRunner';
-
-const RUNBOOK: Runbook = {
-  id: 'orders-qty',
-  service: 'orders',
-  title: 'Quantities',
-  problem: 'which sizes fail',
-  reading: 'rows are sizes',
-  allowedRoles: ['developer'],
-  selector: {},
-  durationMinutes: 15,
-  probes: [{ kind: 'LOGPOINT', label: 'Orders', path: 'src/orders.js', line: 20, template: 'x{quantity}' }],
-};
 
 function line(broker: Broker, grantId: string, probeId: string, message: string, atMs: number): void {
   broker.events.emit({ type: 'logLine', service: 'orders', requester: 'dev', line: pb.LogLine.create({ probeId, grantId, service: 'orders', message, loggedAtMs: atMs, maskedKinds: ['email'] }) });
@@ -39,11 +28,10 @@ test('a run and its result table survive closing and reopening the SQLite file, 
     await w.service('orders');
     const dev = await w.user('dev', ['developer']);
     const ann = await w.approver('ann');
-    const runner = new RunbookRunner(w.broker, [RUNBOOK]);
-    const started = await runner.start(dev, RUNBOOK.id, {});
+    const runner = new RunbookRunner(w.broker, [ORDERS_QTY_RUNBOOK]);
+    const started = await runner.start(dev, ORDERS_QTY_RUNBOOK.id, {});
     assert.equal(started.state, 'pending');
-    const { body } = await w.grants.signingBody(ann.principal, started.grantId);
-    await w.grants.approve(ann.principal, started.grantId, body, ann.sign(body));
+    await w.signAndApprove(started.grantId, ann);
     const probeId = await armed(runner, started.grantId, () => runner.runsFor(dev));
     line(w.broker, started.grantId, probeId, 'x2', w.now + 30);
     line(w.broker, started.grantId, probeId, 'x3', w.now + 10);
@@ -57,11 +45,11 @@ test('a run and its result table survive closing and reopening the SQLite file, 
     const reopened = SqliteStore.open(w.temp.path);
     try {
       const broker = createBroker(reopened, w.clock);
-      const again = new RunbookRunner(broker, [RUNBOOK]);
+      const again = new RunbookRunner(broker, [ORDERS_QTY_RUNBOOK]);
       assert.deepEqual(await again.runsFor(dev), runsBefore);
       assert.equal((await again.runsFor(w.ops)).length, 1, 'ops see every run');
       assert.deepEqual(await again.results(dev, started.grantId), before);
-      assert.equal((await again.runbookOf(started.grantId))?.id, RUNBOOK.id);
+      assert.equal((await again.runbookOf(started.grantId))?.id, ORDERS_QTY_RUNBOOK.id);
 
       // The run is still active: lines arriving after the restart add to the stored table.
       line(broker, started.grantId, probeId, 'x3', w.now + 40);
@@ -84,8 +72,8 @@ test('only the starter reads a run\'s results; an unknown grant is not a run', a
     await w.service('orders');
     const dev = await w.user('dev', ['developer']);
     const other = await w.user('dev2', ['developer']);
-    const runner = new RunbookRunner(w.broker, [RUNBOOK]);
-    const started = await runner.start(dev, RUNBOOK.id, {});
+    const runner = new RunbookRunner(w.broker, [ORDERS_QTY_RUNBOOK]);
+    const started = await runner.start(dev, ORDERS_QTY_RUNBOOK.id, {});
     await assert.rejects(runner.results(other, started.grantId), /no run of yours/);
     await assert.rejects(runner.results(dev, 'g_nope'), /no run of yours/);
     assert.deepEqual(await runner.runsFor(other), []);
@@ -100,8 +88,8 @@ test('a standing approval signed ahead of time is used by its starter\'s next st
     const dev = await w.user('dev', ['developer']);
     const ann = await w.approver('ann');
     const bob = await w.approver('bob');
-    const standingBook: Runbook = { ...RUNBOOK, standingApprovals: true };
-    const runner = new RunbookRunner(w.broker, [standingBook, { ...RUNBOOK, id: 'plain' }]);
+    const standingBook: Runbook = { ...ORDERS_QTY_RUNBOOK, standingApprovals: true };
+    const runner = new RunbookRunner(w.broker, [standingBook, { ...ORDERS_QTY_RUNBOOK, id: 'plain' }]);
 
     await assert.rejects(runner.openStanding(dev, standingBook.id, { starter: 'dev' }), (err: unknown) => isBrokerError(err) && err.code === BrokerErrorCode.Forbidden);
     await assert.rejects(runner.openStanding(ann.principal, 'plain', { starter: 'dev' }), /does not allow standing approvals/);
@@ -110,10 +98,7 @@ test('a standing approval signed ahead of time is used by its starter\'s next st
     const opened = await runner.openStanding(ann.principal, standingBook.id, { starter: 'dev', maxHitsPerProbe: 5 });
     assert.equal(opened.grant.requester, 'dev');
     assert.equal(opened.grant.maxHitsPerProbe, 5);
-    for (const approver of [ann, bob]) {
-      const { body } = await w.grants.signingBody(approver.principal, opened.grant.id);
-      await w.grants.approve(approver.principal, opened.grant.id, body, approver.sign(body));
-    }
+    await w.signAndApprove(opened.grant.id, ann, bob);
 
     const started = await runner.start(dev, standingBook.id, {});
     assert.equal(started.grantId, opened.grant.id, 'the pre-signed grant is used');
@@ -129,10 +114,7 @@ test('a standing approval signed ahead of time is used by its starter\'s next st
 
     // Outside its window a standing grant is not used: the start is an ordinary request.
     const later = await runner.openStanding(bob.principal, standingBook.id, { starter: 'dev' });
-    for (const approver of [ann, bob]) {
-      const { body } = await w.grants.signingBody(approver.principal, later.grant.id);
-      await w.grants.approve(approver.principal, later.grant.id, body, approver.sign(body));
-    }
+    await w.signAndApprove(later.grant.id, ann, bob);
     w.now = (await w.grants.show(dev, later.grant.id)).grant.notAfterMs;
     const third = await runner.start(dev, standingBook.id, {});
     assert.notEqual(third.grantId, later.grant.id);

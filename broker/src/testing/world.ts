@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { createBroker, type Broker } from '../broker';
-import { type GrantService } from '../grants/grantService';
+import { type GrantService, type GrantView } from '../grants/grantService';
 import { type GrantRequestInput } from '../grants/grantRequest';
 import { type IdentityService } from '../identity/identityService';
 import { type GrantRecord } from '../store/records';
@@ -46,10 +46,24 @@ export class World {
     const approver = (await this.store.transaction((r) => r.approverKeys.get(approverId))) ? this.approvers.get(approverId) : await this.approver(approverId);
     if (!approver) throw new Error(`approver ${approverId} exists without a key pair in this world`);
     const { grant } = await this.grants.request(requester, input);
-    const { body } = await this.grants.signingBody(approver.principal, grant.id);
-    const view = await this.grants.approve(approver.principal, grant.id, body, approver.sign(body));
+    const view = await this.signAndApprove(grant.id, approver);
     if (view.state !== 'active') throw new Error(`grant ${grant.id} is ${view.state}; the service needs more approvals`);
     return view.grant;
+  }
+
+  /**
+   * Each approver in turn fetches the grant's signing body and approves it
+   * with a good signature, as `keyhole grant approve` does; returns the view
+   * after the last approval.
+   */
+  async signAndApprove(grantId: string, first: Approver, ...others: Approver[]): Promise<GrantView> {
+    const approveAs = async (approver: Approver): Promise<GrantView> => {
+      const { body } = await this.grants.signingBody(approver.principal, grantId);
+      return this.grants.approve(approver.principal, grantId, body, approver.sign(body));
+    };
+    let view = await approveAs(first);
+    for (const approver of others) view = await approveAs(approver);
+    return view;
   }
 
   static async create(): Promise<World> {

@@ -3,20 +3,12 @@ import { createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { startHttpServer } from '../http/server';
+import { ORDERS_QTY_RUNBOOK } from '../testing/runbooks';
 import { withWorld } from '../testing/world';
 import { type Runbook } from '../runbooks/runbook';
 
-const RUNBOOK: Runbook = {
-  id: 'orders-qty',
-  service: 'orders',
-  title: 'Quantities',
-  problem: 'which sizes fail',
-  reading: 'rows are sizes',
-  allowedRoles: ['developer'],
-  selector: {},
-  durationMinutes: 10,
-  probes: [{ kind: 'LOGPOINT', label: 'Orders', path: 'src/orders.js', line: 20, template: 'x{quantity}' }],
-};
+/** A 10-minute window, so the grant it requests asks for 600 000 ms. */
+const RUNBOOK: Runbook = { ...ORDERS_QTY_RUNBOOK, durationMinutes: 10 };
 
 test('the page files carry the security headers; unknown files and paths outside the folder are not served', async () => {
   await withWorld(async (w) => {
@@ -74,8 +66,7 @@ test('a runbook run is a grant request; once approved its probes are set in the 
       const grantId = started.json['grantId'] as string;
       const grant = await w.grants.show(ann.principal, grantId);
       assert.deepEqual([grant.grant.scopeGlobs, grant.grant.kinds, grant.grant.requestedDurationMs, grant.grant.reason], [['src/orders.js'], ['LOGPOINT'], 600_000, '[runbook orders-qty] which sizes fail']);
-      const { body } = await w.grants.signingBody(ann.principal, grantId);
-      await w.grants.approve(ann.principal, grantId, body, ann.sign(body));
+      await w.signAndApprove(grantId, ann);
       // The runner arms the run when it hears the grant changed, after the approval's commit.
       let probes = await w.broker.probes.list(ann.principal, { grantId });
       for (let i = 0; i < 100 && probes.length === 0; i++) {
