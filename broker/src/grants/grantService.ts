@@ -124,11 +124,7 @@ export class GrantService {
   async signingBody(actor: Principal, grantId: string): Promise<SigningBody> {
     return this.audited(actor, 'grant.body', grantId, async (r) => {
       requirePermission(actor, 'grant.approve');
-      const grant = await mustGetGrant(r, grantId);
-      refuseSelfApproval(actor.id, grant);
-      const approvals = await r.grants.listApprovals(grant.id);
-      refuseReplay(actor.id, grant, approvals);
-      requirePending(grant);
+      const { grant, approvals } = await grantToApprove(r, actor.id, grantId);
       const now = this.clock();
       if (grant.body && (now < grant.notAfterMs || approvals.length > 0)) {
         return { grantId: grant.id, body: grant.body, notBeforeMs: grant.notBeforeMs, notAfterMs: grant.notAfterMs };
@@ -151,11 +147,7 @@ export class GrantService {
   async approve(actor: Principal, grantId: string, body: Uint8Array, signature: Uint8Array): Promise<GrantView> {
     return this.audited(actor, 'grant.approve', grantId, async (r) => {
       requirePermission(actor, 'grant.approve');
-      const grant = await mustGetGrant(r, grantId);
-      refuseSelfApproval(actor.id, grant);
-      const approvals = await r.grants.listApprovals(grant.id);
-      refuseReplay(actor.id, grant, approvals);
-      requirePending(grant);
+      const { grant, approvals } = await grantToApprove(r, actor.id, grantId);
       if (!grant.body) {
         throw brokerError(BrokerErrorCode.ApprovalBodyMismatch, `grant ${grant.id} has no signing body yet`, 'fetch the body to sign first (`keyhole grant approve` does this)');
       }
@@ -329,6 +321,20 @@ async function mustGetGrant(r: Repositories, id: string): Promise<GrantRecord> {
   const grant = typeof id === 'string' ? await r.grants.get(id) : undefined;
   if (!grant) throw brokerError(BrokerErrorCode.NotFound, `no grant ${String(id)}`, 'see `keyhole grant list`');
   return grant;
+}
+
+/**
+ * The grant `approverId` is about to sign or approve, with its approvals so
+ * far. The same gate guards both steps, in this order: the approver did not
+ * request the grant, has not approved it already, and it is still pending.
+ */
+async function grantToApprove(r: Repositories, approverId: string, grantId: string): Promise<{ grant: GrantRecord; approvals: ApprovalRecord[] }> {
+  const grant = await mustGetGrant(r, grantId);
+  refuseSelfApproval(approverId, grant);
+  const approvals = await r.grants.listApprovals(grant.id);
+  refuseReplay(approverId, grant, approvals);
+  requirePending(grant);
+  return { grant, approvals };
 }
 
 function refuseSelfApproval(actorId: string, grant: GrantRecord): void {
