@@ -45,12 +45,13 @@ export interface CaptureLimits {
    */
   readonly maxPauseStackDepth: number;
   /**
-   * Longest a pause may block the service, V8's own part included, before
-   * the probe stops pausing: it captures without pausing from then on
-   * (callers' variables left out), or is removed if it cannot. Beyond the
-   * stack's depth, V8 builds every frame's scopes in a pause, and a scope
-   * holding thousands of variables (the top level of a large bundle) makes
-   * one pause cost tens or hundreds of ms at any depth. Default 25 ms.
+   * Longest a pause may block the service, V8's own part included: after
+   * two pauses in a row over it (one may be the machine), the probe stops
+   * pausing and captures without pausing from then on (callers' variables
+   * left out), or is removed if it cannot. Beyond the stack's depth, V8
+   * builds every frame's scopes in a pause, and a scope holding thousands of
+   * variables (the top level of a large bundle) makes one pause cost tens or
+   * hundreds of ms at any depth. Default 25 ms.
    */
   readonly maxPauseMs: number;
 }

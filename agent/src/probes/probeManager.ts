@@ -53,6 +53,8 @@ function budgetNote(r: ProbeRecord, blockedMsPerSecond: number): string {
 /** Why a hot line's snapshots show no callers' variables (CaptureLimits.hotLineFramesWithLocals). */
 export const HOT_LINE_NOTE = "this line runs more often than the probe's rate: captured without pausing, callers' variables left out";
 const HOT_LINE: Downgrade = { code: 'KH_CAPTURE_HOT_LINE', note: HOT_LINE_NOTE };
+/** Consecutive pauses over capture.maxPauseMs that stop a probe pausing. */
+const SLOW_PAUSES_TO_DOWNGRADE = 2;
 
 /** Why no pause at a deep stack (CaptureLimits.maxPauseStackDepth). */
 const tooDeepToPause = (maxDepth: number): string =>
@@ -328,6 +330,7 @@ export class ProbeManager {
       conditionCostMs: 0,
       hits: 0,
       passes: 0,
+      slowPauses: 0,
       noted: new Set(),
       rearmAt: 0,
     };
@@ -652,12 +655,26 @@ export class ProbeManager {
    * the service for as long as the stack is deep.
    */
   private mayPause(r: ProbeRecord): boolean {
-    if (r.mode.kind === 'planning' || stackDeeperThan(this.hit, r.limits.maxPauseStackDepth)) {
+    if (r.mode.kind === 'planning') {
+      // Here and now, as a capture disarms a probe out of tokens: left armed, every pass
+      // would cost a condition evaluation until the plan arrives, and a long synchronous
+      // loop in the host would not let it arrive.
       this.counters.hitsDeclined++;
-      if (r.mode.kind === 'pausing') this.soon.run(`deep:${r.probe.id}`, () => this.ranTooDeep(r));
+      this.disarmUntilPlanned(r);
+      return false;
+    }
+    if (stackDeeperThan(this.hit, r.limits.maxPauseStackDepth)) {
+      this.counters.hitsDeclined++;
+      this.soon.run(`deep:${r.probe.id}`, () => this.ranTooDeep(r));
       return false;
     }
     return true;
+  }
+
+  /** Removes a downgraded probe's breakpoint until its pause-free reads are planned; prepareDowngrade arms it then. */
+  private disarmUntilPlanned(r: ProbeRecord): void {
+    if (r.breakpointId) this.deps.debuggerControl.removeBreakpoint(r.breakpointId);
+    r.breakpointId = undefined;
   }
 
   /**
@@ -748,15 +765,16 @@ export class ProbeManager {
   }
 
   /**
-   * A pause at this probe's line blocked the service longer than
-   * capture.maxPauseMs: V8 builds every frame's scopes in a pause, and a
-   * scope holding thousands of variables (a bundle's top level) makes that
-   * slow at any depth. The probe captures without pausing from now on; one
-   * that cannot is removed, since each of its pauses would cost as much.
+   * Pauses at this probe's line blocked the service longer than
+   * capture.maxPauseMs, twice in a row: V8 builds every frame's scopes in a
+   * pause, and a scope holding thousands of variables (a bundle's top level)
+   * makes that slow at any depth. The probe captures without pausing from
+   * now on; one that cannot is removed, since each of its pauses would cost
+   * as much.
    */
   private pausedTooLong(r: ProbeRecord, blockedMs: number): void {
     if (this.byId.get(r.probe.id) !== r || r.mode.kind !== 'pausing') return;
-    const why = `a pause at this line blocked the service for ${blockedMs.toFixed(1)} ms, more than capture.maxPauseMs (${r.limits.maxPauseMs} ms)`;
+    const why = `pauses at this line blocked the service longer than capture.maxPauseMs (${r.limits.maxPauseMs} ms) twice in a row, the last for ${blockedMs.toFixed(1)} ms`;
     if (r.mode.reason) {
       this.drop(r, pb.ProbeState.ERROR, 'KH_CAPTURE_SLOW_PAUSE', `${why}, and this probe ${pausingNote(r.mode)}: it is removed rather than pause that long again`);
       return;
@@ -764,10 +782,11 @@ export class ProbeManager {
     this.downgrade(r, { code: 'KH_CAPTURE_SLOW_PAUSE', note: `${why}: captured without pausing from now on, callers' variables left out` });
   }
 
-  /** Moves a pausing snapshot probe to pause-free capture for good, saying why; it does not pause while its reads are planned. */
+  /** Moves a pausing snapshot probe to pause-free capture for good, saying why; it is not armed while its reads are planned. */
   private downgrade(r: ProbeRecord, downgrade: Downgrade): void {
     r.mode = planning(downgrade);
     r.conditionCostMs = 0; // a new condition, measured again
+    this.disarmUntilPlanned(r);
     this.prepareDowngrade(r);
   }
 
@@ -783,11 +802,9 @@ export class ProbeManager {
     const downgrade = r.mode.downgrade;
     this.requestPlan(r, r.armedLine || r.resolvedLine, r.armedColumn || r.resolvedColumn, () => {
       this.measureConditionCost(r);
-      if (r.breakpointId) {
-        this.deps.debuggerControl.removeBreakpoint(r.breakpointId);
-        r.breakpointId = undefined;
-        if (!this.arm(r)) return;
-      }
+      this.disarmUntilPlanned(r);
+      // Armed now unless a rate or budget disarm has its own time to re-arm it.
+      if (r.rearmAt === 0 && !this.arm(r)) return;
       this.setState(r, r.state, r.code, pausingNote(r.mode) || downgrade?.note || '', r.candidates);
     });
   }
@@ -869,7 +886,12 @@ export class ProbeManager {
     const captured = captureFrames(event, deps);
     const blockedMs = performance.now() - first.startedAt;
     this.budget.spend(blockedMs, performance.now());
-    for (const c of due) if (blockedMs > c.record.limits.maxPauseMs) this.soon.run(`slow:${c.record.probe.id}`, () => this.pausedTooLong(c.record, blockedMs));
+    for (const c of due) {
+      // Two in a row: one slow pause may be the machine (the process descheduled, a cold first capture), two are the line.
+      const r = c.record;
+      r.slowPauses = blockedMs > r.limits.maxPauseMs ? r.slowPauses + 1 : 0;
+      if (r.slowPauses >= SLOW_PAUSES_TO_DOWNGRADE) this.soon.run(`slow:${r.probe.id}`, () => this.pausedTooLong(r, blockedMs));
+    }
     this.deliverSnapshots(due, captured, blockedMs, event.callFrames.length);
   }
 

@@ -52,6 +52,8 @@ export interface ProbeRecord {
   hits: number;
   /** Passes over the line while armed: every evaluation of the gate, sampled or not. */
   passes: number;
+  /** Pauses in a row that took longer than CaptureLimits.maxPauseMs. */
+  slowPauses: number;
   /** Notes its status already carries, each given once (statuses travel to the IDE). */
   readonly noted: Set<NoteKind>;
   rearmAt: number; // performance.now() time when a rate-disarmed probe may re-arm; 0 when armed
