@@ -752,8 +752,8 @@ export class ProbeManager {
   /**
    * A sampled hit ran deeper than capture.maxPauseStackDepth and did not
    * pause. The probe captures without pausing from now on, once its reads are
-   * planned; meanwhile deep hits are declined. A probe that cannot capture
-   * without pausing (its plan failed) keeps declining deep hits, and says so.
+   * planned (downgrade). A probe that cannot capture without pausing (its
+   * plan failed) keeps pausing on shallow hits, declines deep ones, and says so.
    */
   private ranTooDeep(r: ProbeRecord): void {
     if (this.byId.get(r.probe.id) !== r || r.mode.kind !== 'pausing') return;
