@@ -5,7 +5,7 @@
 // window. Without the drain this test failed (the V8 abort) in about one
 // run in two: the race is a matter of timing, so a pass proves less than a
 // failure; compileDrain.test.ts checks the drain's order deterministically.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
@@ -18,13 +18,7 @@ const CHURN_MS = 8000;
 /** Re-arm after every snapshot, as often as the agent can. */
 const REARM_OFTEN = { snapshotsPerSecond: 1000, snapshotBurst: 1, snapshotRearmTokens: 1, blockedMsPerSecond: 1000, defaultMaxHits: 1e9 };
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 test('re-arming a probe in a function V8 is inlining into callers it compiles in the background never aborts the host', async () => {
   const { svc, conn } = await h.connect(FIXTURE, { start: { ...ROOMY_BUDGETS, rate: REARM_OFTEN } });

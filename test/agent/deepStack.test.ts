@@ -6,7 +6,7 @@
 // than capture.maxPauseMs (default 25 ms) twice in a row are not repeated: the
 // probe says so and captures without pausing from then on, its own frame's
 // variables only.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
@@ -16,13 +16,7 @@ import { agentFixtures, lineOf } from '../support/fixtures';
 const FIXTURE = 'deep-service.js';
 const line = lineOf(join(agentFixtures, FIXTURE), 'leaf');
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 test('a hit deeper than maxPauseStackDepth does not pause; the probe then captures its own frame without pausing, and says why', async () => {
   // Roomy budgets: a cold first pause must not disarm the probe for the deep call that follows.

@@ -3,7 +3,7 @@
 // the broker), probes under it are REFUSED, and calling the probed function
 // captures nothing. A valid grant in the same host does capture, so the
 // refusals are the agent's verdicts and not a broken set-up.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { sign } from 'node:crypto';
@@ -12,13 +12,7 @@ import { AgentHarness, ROOMY_BUDGETS, assertOnlyKeyholeLines, drain, nextSnapsho
 import { grantBody, makeApprover, signGrant, writeTrustFile } from '../support/approvers';
 import { agentFixtures, lineOf } from '../support/fixtures';
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 const CHECKOUT = 'fixtures/plain-service.js';
 const line = lineOf(join(agentFixtures, 'plain-service.js'), 'checkout');

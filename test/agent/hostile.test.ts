@@ -1,20 +1,14 @@
 // Capturing hostile values runs none of the host's code: getters, Proxy
 // traps and coercion hooks all record themselves if called, and the fixture
 // reports what ran after the snapshot.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
 import { AgentHarness, ROOMY_BUDGETS, assertOnlyKeyholeLines, byName, drain, localsOf, nextSnapshot, setProbe } from '../support/agentHarness';
 import { agentFixtures, lineOf } from '../support/fixtures';
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 /** Capture limits of a pause-free snapshot: the condition itself reads the variables. */
 const PAUSE_FREE = { ...ROOMY_BUDGETS, capture: { ...ROOMY_BUDGETS.capture, maxFramesWithLocals: 1 } };

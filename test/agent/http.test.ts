@@ -1,6 +1,6 @@
 // A real HTTP service under real requests: each request's handler is
 // captured, masked, and every request is answered as without the agent.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -8,13 +8,7 @@ import { pb } from '@keyhole/protocol';
 import { AgentHarness, ROOMY_BUDGETS, assertOnlyKeyholeLines, byName, drain, localsOf, setProbe } from '../support/agentHarness';
 import { agentFixtures, lineOf } from '../support/fixtures';
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 function get(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

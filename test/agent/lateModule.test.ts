@@ -1,20 +1,14 @@
 // A probe on a file that is not loaded yet waits (FILE_NOT_FOUND, pending)
 // and installs by itself once the host requires the file, without the
 // debugger being kept on in between.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
 import { AgentHarness, ROOMY_BUDGETS, assertOnlyKeyholeLines, byName, localsOf, nextSnapshot, setProbe } from '../support/agentHarness';
 import { agentFixtures, lineOf } from '../support/fixtures';
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 test('a probe on a module required later is pending, then installs and captures', async () => {
   const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });

@@ -1,7 +1,7 @@
 // Host safety: the agent never keeps the host alive, stops cleanly and
 // idempotently, stands down for another debugger, and turns bad settings
 // into exactly one line on stderr while the service runs on untouched.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,13 +13,7 @@ import { AgentHarness, ROOMY_BUDGETS, STRICT_EXEC_ARGV, assertOnlyKeyholeLines, 
 import { agentFixtures, lineOf, registerPath } from '../support/fixtures';
 import type { Service } from '../support/service';
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 const CHECKOUT = 'fixtures/plain-service.js';
 const checkoutLine = lineOf(join(agentFixtures, 'plain-service.js'), 'checkout');

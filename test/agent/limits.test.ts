@@ -1,7 +1,7 @@
 // Limits the agent enforces by itself, without the broker's help: per-probe
 // rate, hit limits, probe expiry, revocation, the kill switch and the loss of
 // the broker. Each ends with the probe gone and later hits producing nothing.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -11,13 +11,7 @@ import { AgentHarness, ROOMY_BUDGETS, assertOnlyKeyholeLines, byName, drain, inS
 import { agentFixtures, lineOf } from '../support/fixtures';
 import type { AgentConnection } from '../support/protocolPeer';
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 const PLAIN = join(agentFixtures, 'plain-service.js');
 const CHECKOUT = 'fixtures/plain-service.js';

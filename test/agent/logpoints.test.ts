@@ -1,20 +1,14 @@
 // Logpoints end to end: a template expanded in the host without pausing it,
 // masked by value and by name, with conditions and hit conditions, and
 // forbidden expressions refused before anything is installed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
 import { AgentHarness, ROOMY_BUDGETS, assertOnlyKeyholeLines, drain, setProbe } from '../support/agentHarness';
 import { agentFixtures, lineOf } from '../support/fixtures';
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 const CHECKOUT = 'fixtures/plain-service.js';
 const line = lineOf(join(agentFixtures, 'plain-service.js'), 'checkout');

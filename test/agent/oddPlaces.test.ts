@@ -6,7 +6,7 @@
 // service's answers do not change. One place V8 never stops in, a
 // FinalizationRegistry callback, stays installed with no hit (docs/agent.md,
 // troubleshooting) and does the host no harm.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
@@ -45,13 +45,7 @@ const EXPECTED_SYNC = {
   spread: [10, 20, 30],
 };
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 /** What a variable's value reads as in a snapshot: its text, or its class name for objects. */
 function seen(snap: pb.Snapshot, path: string): string {

@@ -1,6 +1,6 @@
 // Snapshots and log lines carry the active OpenTelemetry trace and span ids,
 // and the agent adds a span event naming the snapshot.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
@@ -10,14 +10,7 @@ import { agentFixtures, lineOf } from '../support/fixtures';
 const fixture = join(agentFixtures, 'otel-service.js');
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const SPAN = 'b7ad6b7169203331';
-let h: AgentHarness;
-
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 test('a snapshot and a log line carry the active trace and span ids; the span gets an event naming the snapshot', async () => {
   // Roomy budgets: this checks ids on two consecutive hits, not the budget (a cold first capture may spend it).

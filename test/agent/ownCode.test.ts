@@ -3,7 +3,7 @@
 // before masking (agent/src/location/ownCode.ts). Location does not see those
 // files at all, so a service file named like one of them is found as if they
 // were not loaded, and a path that matches only them waits for a service file.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,13 +11,7 @@ import { pb } from '@keyhole/protocol';
 import { AgentHarness, nextSnapshot, setProbe } from '../support/agentHarness';
 import { agentFixtures, lineOf, repoRoot } from '../support/fixtures';
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 /** 1-based line of the first line holding `text` in a file of the repository. */
 const lineIn = (file: string, text: string) => readFileSync(join(repoRoot, file), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;

@@ -2,7 +2,7 @@
 // variables (capture.maxFramesWithLocals <= 1), the agent reads the probe
 // frame's variables inside the breakpoint condition and never pauses the
 // process. Real child processes, real inspector, real protocol.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,13 +17,7 @@ const FIXTURE = 'pause-free-service.js';
 const probeLine = lineOf(join(agentFixtures, FIXTURE), 'inner');
 const PAUSE_FREE = { ...ROOMY_BUDGETS, capture: { ...ROOMY_BUDGETS.capture, maxFramesWithLocals: 1 } };
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 /** Starts a fixture with these start() options, welcomes it with fast heartbeats and grants g1. */
 async function connect(start: object, script = FIXTURE, execArgv: string[] = []) {

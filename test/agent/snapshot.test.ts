@@ -1,6 +1,6 @@
 // The agent in real child processes, against a real WebSocket peer speaking
 // the real protocol, with real Ed25519-signed grants.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,13 +8,7 @@ import { pb } from '@keyhole/protocol';
 import { AgentHarness, byName, setProbe } from '../support/agentHarness';
 import { agentFixtures, lineOf } from '../support/fixtures';
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 test('hello carries the service, labels, instance and protocol version', async () => {
   const { svc, conn } = await h.connect('plain-service.js');

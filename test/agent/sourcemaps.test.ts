@@ -1,7 +1,7 @@
 // Probes set on TypeScript lines land through source maps: tsc output with
 // .map files, and esbuild bundles with external and inline maps. Captured
 // frames map back to the .ts line and show the locals by their source names.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,13 +14,7 @@ import { agentFixtures, lineOf } from '../support/fixtures';
 const app = join(agentFixtures, 'ts-app');
 const tsLine = lineOf(join(app, 'src', 'orders.ts'), 'ts-total');
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 /**
  * Emits ts-app with the TypeScript compiler API and the app's own tsconfig

@@ -4,7 +4,7 @@
 // sitting installed and never hitting. The same file run in the main
 // context (vm.runInThisContext) is probed as any other, and then the
 // sandboxed copy is left alone.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
@@ -13,13 +13,7 @@ import { agentFixtures, lineOf } from '../support/fixtures';
 
 const line = lineOf(join(agentFixtures, 'vm', 'plugin.js'), 'vm-line');
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 test('a file run only in a vm context of its own waits with a reason; run in the main context, it is probed', async () => {
   const { svc, conn } = await h.connect('vm-service.js');

@@ -3,7 +3,7 @@
 // getters and Proxy traps on every pass (agent/src/location/withStatements.ts).
 // A probe there is refused; probes before and after it capture as ever, and
 // the service's Proxy sees exactly the traps its own code causes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pb } from '@keyhole/protocol';
@@ -12,13 +12,7 @@ import { agentFixtures, lineOf } from '../support/fixtures';
 
 const file = join(agentFixtures, 'with-service.js');
 
-let h: AgentHarness;
-before(async () => {
-  h = await AgentHarness.start();
-});
-after(async () => {
-  await h.close();
-});
+const h = AgentHarness.forFile();
 
 interface Rendered {
   out: string;

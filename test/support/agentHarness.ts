@@ -2,6 +2,7 @@
 // a trust file with one approver, services started with the agent and
 // `--unhandled-rejections=strict` (so any rejection the agent leaks kills the
 // child and fails the test), and small readers for captured values.
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,21 +36,33 @@ export interface ServiceStart {
 }
 
 export class AgentHarness {
-  readonly approver: Approver;
-  readonly trustFile: string;
+  readonly dir = mkdtempSync(join(tmpdir(), 'keyhole-e2e-'));
+  readonly approver: Approver = makeApprover('ann');
+  readonly trustFile: string = writeTrustFile(this.dir, 'orders', [this.approver]);
   private readonly services: Service[] = [];
+  private openPeer: ProtocolPeer | undefined;
 
-  private constructor(
-    readonly dir: string,
-    readonly peer: ProtocolPeer,
-  ) {
-    this.approver = makeApprover('ann');
-    this.trustFile = writeTrustFile(dir, 'orders', [this.approver]);
+  private constructor() {}
+
+  /**
+   * The harness of one test file, declared in one line: node:test's hooks
+   * open it before the file's first test and close it after its last.
+   */
+  static forFile(): AgentHarness {
+    const h = new AgentHarness();
+    before(() => h.open());
+    after(() => h.close());
+    return h;
   }
 
-  static async start(): Promise<AgentHarness> {
-    const dir = mkdtempSync(join(tmpdir(), 'keyhole-e2e-'));
-    return new AgentHarness(dir, await ProtocolPeer.start());
+  /** The protocol peer the agents dial; there once the harness is open. */
+  get peer(): ProtocolPeer {
+    if (!this.openPeer) throw new Error('the harness is not open yet: AgentHarness.forFile() opens it before the first test');
+    return this.openPeer;
+  }
+
+  private async open(): Promise<void> {
+    this.openPeer = await ProtocolPeer.start();
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
@@ -86,7 +99,7 @@ export class AgentHarness {
 
   async close(): Promise<void> {
     await this.stopAll();
-    await this.peer.close();
+    await this.openPeer?.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
