@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { TempTree, lineOf } from './fixtures/tempTree';
-import { ScriptIndex, resolveProbeLocation, type Resolution } from './index';
+import { ScriptIndex, nodeFileAccess, resolveProbeLocation, type FileAccess, type Resolution } from './index';
 import { findWithBodies } from './withStatements';
 
 const tree = new TempTree('refusals');
@@ -55,6 +55,18 @@ test('the with search: the words in comments, array.with() and a module parse to
   assert.equal(big.kind, 'unchecked');
   assert.match((big as { reason: string }).reason, /more than the 50 searched/);
   assert.equal(findWithBodies('with (o) { a b }', 1000).kind, 'unchecked', 'a script that does not parse cannot be vouched for');
+});
+
+test('placing a probe reads the script once: the with check searches the text placement read', () => {
+  const reads: string[] = [];
+  const files: FileAccess = { ...nodeFileAccess, read: (path, maxBytes) => (reads.push(path), nodeFileAccess.read(path, maxBytes)) };
+  const index = new ScriptIndex({ files });
+  index.add({ scriptId: '1', url: tree.url('app/render.js') });
+  failed(resolveProbeLocation(index, 'render.js', lineOf(SLOPPY_JS, '@probe:in-with')));
+  assert.deepEqual(reads, [tree.path('app/render.js')]);
+  // The answer is kept per script: a second probe reads for placement only.
+  assert.ok(resolveProbeLocation(index, 'render.js', lineOf(SLOPPY_JS, '@probe:after')).ok);
+  assert.equal(reads.length, 2);
 });
 
 test('a file changed on disk since V8 loaded it is placed, with a note that it was not checked', () => {

@@ -3,7 +3,7 @@ import { findCodeLines } from './codeLines';
 import { sha256Hex } from './contentHash';
 import { LocationErrorCode, type LocationProblem } from './errors';
 import { commonSuffixLength, pathSegments, stemOf, toDisplayPath, toFileUrl } from './paths';
-import { type IndexedScript, type OriginalSource, type ScriptIndex } from './scriptIndex';
+import { type IndexedScript, type LoadedFile, type OriginalSource, type ScriptIndex } from './scriptIndex';
 import { withBodyAt } from './withStatements';
 
 /** A generated position (1-based line and column) in one loaded script. */
@@ -47,7 +47,17 @@ interface Match {
   readonly length: number;
 }
 
-type Placement = { readonly ok: true; readonly position: ScriptPosition; readonly originalPath: string; readonly sha256: string; readonly note?: string } | { readonly ok: false; readonly problem: LocationProblem };
+type Placement =
+  | {
+      readonly ok: true;
+      readonly position: ScriptPosition;
+      readonly originalPath: string;
+      readonly sha256: string;
+      readonly note?: string;
+      /** The script's file as placement read it, for the with check to reuse. */
+      readonly file?: LoadedFile;
+    }
+  | { readonly ok: false; readonly problem: LocationProblem };
 
 /**
  * Where a probe on the developer's `path:line[:column]` goes in the loaded
@@ -128,7 +138,7 @@ function settle(index: ScriptIndex, placed: ReadonlyArray<Extract<Placement, { o
   const notes: string[] = [];
   if (main.length < placed.length) notes.push(`${first.originalPath} is also loaded in a vm context of its own, where it is not probed`);
   for (const p of main) {
-    const check = withCheckAt(index, p.position);
+    const check = withCheckAt(index, p.position, p.file);
     if (check.refusal) return failure(LocationErrorCode.IN_WITH, check.refusal, []);
     if (check.note) notes.push(check.note);
   }
@@ -145,10 +155,10 @@ function settle(index: ScriptIndex, placed: ReadonlyArray<Extract<Placement, { o
 }
 
 /** A refusal when a placed position is inside a `with` body, a note when that could not be checked. */
-function withCheckAt(index: ScriptIndex, position: ScriptPosition): { refusal?: string; note?: string } {
+function withCheckAt(index: ScriptIndex, position: ScriptPosition, file: LoadedFile | undefined): { refusal?: string; note?: string } {
   const script = index.get(position.scriptId);
   if (!script) return {};
-  const check = index.withCheckOf(script);
+  const check = index.withCheckOf(script, file);
   const path = toDisplayPath(toFileUrl(position.url));
   if (check.kind === 'unchecked') return { note: `line ${position.line} of ${path} was not checked for a with statement: ${check.reason}` };
   const body = withBodyAt(check.bodies, position.line);
@@ -238,27 +248,24 @@ function place(index: ScriptIndex, match: Match, line: number, column: number | 
 /** A plain script: the developer's line is the generated line; only check it holds code. */
 function placeInScript(index: ScriptIndex, script: IndexedScript, line: number, column: number | undefined): Placement {
   const { scriptId, url } = script.record;
-  const path = toDisplayPath(toFileUrl(url));
-  const read = index.files.read(path, index.settings.maxScriptBytes);
-  if (!read.ok) {
-    return placed({ scriptId, url, line, column: column ?? 1 }, path, '', `${read.message}: the line was not checked for code and no content hash was taken`);
-  }
-  const sha256 = sha256Hex(read.bytes);
+  const file = index.readLoadedFile(script);
+  const path = file.path;
+  const at = (l: number, c: number, sha256: string, note?: string): Placement => placed({ scriptId, url, line: l, column: c }, path, sha256, note, file);
+  if (file.kind === 'unreadable') return at(line, column ?? 1, '', `${file.message}: the line was not checked for code and no content hash was taken`);
   // V8's hash is the SHA-256 of the source it compiled. A file that no longer matches it changed on
   // disk after it was loaded (an in-place deploy): its lines are not the code that runs, and the
   // hash to report, for the IDE to compare the workspace with, is V8's.
-  const running = script.record.hash;
-  if (running && running !== sha256) {
-    return placed({ scriptId, url, line, column: column ?? 1 }, path, running, `${path} changed on disk after it was loaded: the line was not checked for code, and the content hash is of the code that runs`);
+  if (!file.asLoaded) {
+    return at(line, column ?? 1, script.record.hash ?? '', `${path} changed on disk after it was loaded: the line was not checked for code, and the content hash is of the code that runs`);
   }
-  const code = findCodeLines(read.bytes.toString('utf8'));
-  if (!code) return placed({ scriptId, url, line, column: column ?? 1 }, path, sha256, `${path} did not tokenize: the line was not checked for code`);
+  const code = findCodeLines(file.text);
+  if (!code) return at(line, column ?? 1, file.sha256, `${path} did not tokenize: the line was not checked for code`);
   if (line > code.lineCount) return noCode(`${path} has ${code.lineCount} lines; there is no line ${line}`);
   for (let candidate = line; candidate <= Math.min(line + index.settings.nextCodeLineWindow, code.lineCount); candidate++) {
     const first = code.firstColumn.get(candidate);
     if (first === undefined) continue;
-    if (candidate === line) return placed({ scriptId, url, line, column: column ?? first }, path, sha256);
-    return placed({ scriptId, url, line: candidate, column: first }, path, sha256, movedNote(line, candidate));
+    if (candidate === line) return at(line, column ?? first, file.sha256);
+    return at(candidate, first, file.sha256, movedNote(line, candidate));
   }
   return noCode(noCodeMessage(path, line, index.settings.nextCodeLineWindow));
 }
@@ -272,7 +279,8 @@ function placeInOriginal(index: ScriptIndex, script: IndexedScript, original: Or
   const path = toDisplayPath(original.resolved);
   const hash = originalHash(index, map, original);
   const window = index.settings.nextCodeLineWindow;
-  const generatedText = readGeneratedLines(index, script);
+  const file = index.readLoadedFile(script);
+  const generatedText = file.kind === 'read' ? file.text.split(/\r?\n/) : undefined;
   for (let candidate = line; candidate <= line + window; candidate++) {
     const generated = firstGeneratedPosition(map, original.source, candidate, candidate === line ? column : undefined);
     if (!generated) continue;
@@ -283,7 +291,7 @@ function placeInOriginal(index: ScriptIndex, script: IndexedScript, original: Or
     const column0 = lineText === undefined ? generated.column : skipIndentation(lineText, generated.column);
     const position = { scriptId: script.record.scriptId, url: script.record.url, line: generated.line, column: column0 + 1 };
     const notes = [candidate === line ? undefined : movedNote(line, candidate), hash.note].filter((n): n is string => n !== undefined);
-    return placed(position, path, hash.sha256, notes.length > 0 ? notes.join('; ') : undefined);
+    return placed(position, path, hash.sha256, notes.length > 0 ? notes.join('; ') : undefined, file);
   }
   return noCode(noCodeMessage(path, line, window));
 }
@@ -304,12 +312,6 @@ function firstGeneratedPosition(map: TraceMap, source: string, line: number, col
     if (!best || p.line < best.line || (p.line === best.line && p.column < best.column)) best = { line: p.line, column: p.column };
   }
   return best;
-}
-
-/** The script's lines, to see what a mapping points at; undefined when unreadable (the check is then skipped). */
-function readGeneratedLines(index: ScriptIndex, script: IndexedScript): string[] | undefined {
-  const read = index.files.read(toDisplayPath(toFileUrl(script.record.url)), index.settings.maxScriptBytes);
-  return read.ok ? read.bytes.toString('utf8').split(/\r?\n/) : undefined;
 }
 
 function skipIndentation(text: string, column0: number): number {
@@ -334,8 +336,8 @@ function originalHash(index: ScriptIndex, map: TraceMap, original: OriginalSourc
   return { sha256: '', note: `the source map has no content for ${original.resolved} and it is not a local file, so no content hash was taken` };
 }
 
-function placed(position: ScriptPosition, originalPath: string, sha256: string, note?: string): Placement {
-  return note === undefined ? { ok: true, position, originalPath, sha256 } : { ok: true, position, originalPath, sha256, note };
+function placed(position: ScriptPosition, originalPath: string, sha256: string, note?: string, file?: LoadedFile): Placement {
+  return { ok: true, position, originalPath, sha256, ...(note === undefined ? {} : { note }), ...(file ? { file } : {}) };
 }
 
 function noCode(message: string): Placement {

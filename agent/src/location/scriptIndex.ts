@@ -9,6 +9,19 @@ import { isOwnCode } from './ownCode';
 import { findSourceMapUrl, loadSourceMap, type SourceMapLoad } from './sourceMapLoader';
 import { findWithBodies, type WithCheck } from './withStatements';
 
+/** A script's file as read from disk (ScriptIndex.readLoadedFile). */
+export type LoadedFile =
+  | { readonly kind: 'unreadable'; readonly path: string; readonly message: string }
+  | {
+      readonly kind: 'read';
+      readonly path: string;
+      readonly text: string;
+      /** sha256 hex of the file's bytes. */
+      readonly sha256: string;
+      /** False when the file changed on disk after V8 compiled it (an in-place deploy): its lines are not the code that runs. */
+      readonly asLoaded: boolean;
+    };
+
 /** A script as V8's Debugger.scriptParsed reports it. */
 export interface ScriptRecord {
   scriptId: string;
@@ -167,20 +180,34 @@ export class ScriptIndex {
   }
 
   /**
-   * Where the script's `with` statements are, searched once per script in
-   * the file V8 loaded; unchecked when the file cannot be read or changed
-   * on disk since V8 compiled it (its lines are not the code that runs).
+   * The file V8 loaded the script from, as it is on disk now, checked
+   * against the hash V8 reported for the source it compiled. One read serves
+   * both placement and the with check (withCheckOf takes it).
    */
-  withCheckOf(script: IndexedScript): WithCheck {
+  readLoadedFile(script: IndexedScript): LoadedFile {
+    const path = toDisplayPath(toFileUrl(script.record.url));
+    const read = this.files.read(path, this.settings.maxScriptBytes);
+    if (!read.ok) return { kind: 'unreadable', path, message: read.message };
+    const sha256 = sha256Hex(read.bytes);
+    const running = script.record.hash;
+    return { kind: 'read', path, text: read.bytes.toString('utf8'), sha256, asLoaded: !running || running === sha256 };
+  }
+
+  /**
+   * Where the script's `with` statements are, searched once per script in
+   * the file V8 loaded (`file` when the caller has just read it); unchecked
+   * when the file cannot be read or changed on disk since V8 compiled it
+   * (its lines are not the code that runs).
+   */
+  withCheckOf(script: IndexedScript, file?: LoadedFile): WithCheck {
     if (script.withCheck) return script.withCheck;
     // `with` is a syntax error in an ES module: nothing to read.
     if (script.record.isModule) return (script.withCheck = { kind: 'checked', bodies: [] });
-    const path = toDisplayPath(toFileUrl(script.record.url));
-    const read = this.files.read(path, this.settings.maxScriptBytes);
+    const loaded = file ?? this.readLoadedFile(script);
     let check: WithCheck;
-    if (!read.ok) check = { kind: 'unchecked', reason: read.message };
-    else if (script.record.hash && sha256Hex(read.bytes) !== script.record.hash) check = { kind: 'unchecked', reason: `${path} changed on disk after it was loaded` };
-    else check = findWithBodies(read.bytes.toString('utf8'), this.settings.maxWithCheckChars);
+    if (loaded.kind === 'unreadable') check = { kind: 'unchecked', reason: loaded.message };
+    else if (!loaded.asLoaded) check = { kind: 'unchecked', reason: `${loaded.path} changed on disk after it was loaded` };
+    else check = findWithBodies(loaded.text, this.settings.maxWithCheckChars);
     return (script.withCheck = check);
   }
 
