@@ -1,5 +1,5 @@
 import type * as otelApi from '@opentelemetry/api';
-import type { TraceIds } from './probes/probeManager';
+import type { TraceIds } from './probes/probeMessages';
 
 /**
  * Reads the active OpenTelemetry span through @opentelemetry/api, an

@@ -12,12 +12,13 @@ import { compileCondition, compileTemplate, parseHitCondition } from '../express
 import { DEFAULT_LOCATION_SETTINGS, LocationErrorCode, ScriptIndex, type LocationSettings, type Resolution, type ScriptRecord } from '../location';
 import { LocationWorker } from '../location/locationWorker';
 import { isFileScriptUrl } from '../location/paths';
-import { DROPPED_TEXT, type Redactor } from '../redact/redactor';
+import type { Redactor } from '../redact/redactor';
 import { Soon } from '../util/soon';
 import { buildBreakpointCondition, RUNTIME_GLOBAL } from './conditionBuilder';
 import type { NoteKind, ProbeRecord } from './probeRecord';
 import { cancelPlanning, pauseFree, pausing, pausingNote, planning, type Downgrade } from './captureMode';
 import { formatLogMessage, placeholderNames } from './logFormat';
+import { framesFor, logLineMessage, recordStatusMessage, snapshotMessage, statusMessage, widestLimits, type Capturing, type MessageOrigin, type TraceIds } from './probeMessages';
 import { PendingScriptWatch } from './pendingScriptWatch';
 import { ConditionCostMeter } from './conditionCost';
 import { OriginalPositions } from '../capture/originalPositions';
@@ -80,27 +81,7 @@ function wantsPauseFree(kind: pb.ProbeKind, limits: CaptureLimits): boolean {
   return kind === pb.ProbeKind.SNAPSHOT && limits.maxFramesWithLocals <= 1;
 }
 
-/** The limits of the probe that wants the most frames with locals: one pause serves every probe that asked for it. */
-function widestLimits(due: readonly Capturing[]): CaptureLimits {
-  let widest = due[0]!.record.limits;
-  for (const c of due) if (c.record.limits.maxFramesWithLocals > widest.maxFramesWithLocals) widest = c.record.limits;
-  return widest;
-}
-
-/** A shared capture cut down to what one probe asked for: frames past its frames-with-locals keep their place, not their variables. */
-function framesFor(r: ProbeRecord, captured: CapturedFrames): pb.StackFrame.$Properties[] {
-  const n = r.limits.maxFramesWithLocals;
-  if (!captured.frames.some((f, i) => i >= n && f.localsCaptured)) return captured.frames;
-  return captured.frames.map((f, i) => (i < n || !f.localsCaptured ? f : { ...f, scopes: [], localsCaptured: false }));
-}
-
-export interface TraceIds {
-  readonly traceId: string;
-  readonly spanId: string;
-  addSnapshotEvent(snapshotId: string): void;
-}
-
-export interface ProbeManagerDeps {
+export interface ProbeManagerDeps extends MessageOrigin {
   readonly debuggerControl: DebuggerControl;
   readonly authority: GrantAuthority;
   readonly redactor: () => Redactor;
@@ -108,20 +89,12 @@ export interface ProbeManagerDeps {
   readonly rate: RateSettings;
   /** Finding scripts and reading source maps; the defaults when left out. */
   readonly location?: LocationSettings;
-  readonly service: string;
-  readonly instanceId: string;
   readonly handOff: (objectIds: readonly string[]) => unknown[];
   readonly traceIds: () => TraceIds | undefined;
   readonly onStatus: (status: pb.ProbeStatus.$Properties) => void;
   readonly onSnapshot: (snapshot: pb.Snapshot.$Properties) => void;
   readonly onLog: (line: pb.LogLine.$Properties) => void;
   readonly onError: (code: string, message: string) => void;
-}
-
-interface Capturing {
-  readonly record: ProbeRecord;
-  readonly startedAt: number;
-  readonly trace: TraceIds | undefined;
 }
 
 export interface ProbeStats {
@@ -837,20 +810,8 @@ export class ProbeManager {
   private emitLog(r: ProbeRecord, values: unknown[]): void {
     const redactor = this.deps.redactor();
     const formatted = formatLogMessage(r.templateSegments, values, r.templateNames, redactor, this.deps.limits.maxStringLength);
-    const trace = this.deps.traceIds();
     this.counters.logLines++;
-    const line: pb.LogLine.$Properties = {
-      probeId: r.probe.id,
-      grantId: r.grantId,
-      service: this.deps.service,
-      instanceId: this.deps.instanceId,
-      loggedAtMs: Date.now(),
-      message: formatted.dropped ? DROPPED_TEXT : formatted.text,
-      location: { path: r.originalPath || r.probe.location!.path, line: r.probe.location!.line, column: r.probe.location!.column || 1 },
-      traceId: trace?.traceId ?? '',
-      spanId: trace?.spanId ?? '',
-      maskedKinds: formatted.kinds,
-    };
+    const line = logLineMessage(this.deps, r, formatted, this.deps.traceIds());
     this.post(() => this.deps.onLog(line));
   }
 
@@ -911,21 +872,7 @@ export class ProbeManager {
       const now = performance.now();
       if (r.breakpointId && !r.bucket.has(now)) this.outOfTokens(r, now);
       this.counters.snapshotsCaptured++;
-      const snapshot: pb.Snapshot.$Properties = {
-        id: snapshotId,
-        probeId: r.probe.id,
-        grantId: r.grantId,
-        service: this.deps.service,
-        instanceId: this.deps.instanceId,
-        capturedAtMs: Date.now(),
-        frames: captured.frames,
-        ...(captured.framesCut ? { framesCut: captured.framesCut } : {}),
-        errors: captured.errors,
-        traceId: c.trace?.traceId ?? '',
-        spanId: c.trace?.spanId ?? '',
-        stats: { durationMicros: Math.round(blockedMs * 1000), framesTotal },
-        maskedKinds: captured.maskedKinds,
-      };
+      const snapshot = snapshotMessage(this.deps, c, snapshotId, captured, { ms: blockedMs, framesTotal });
       snapshots.push({ record: r, snapshot });
     }
     this.post(() =>
@@ -949,19 +896,10 @@ export class ProbeManager {
   }
 
   private statusOfRecord(r: ProbeRecord): pb.ProbeStatus.$Properties {
-    return {
-      ...this.statusOf(r.probe.id, r.state, r.code, r.message),
-      candidates: r.candidates,
-      resolvedUrl: r.resolvedUrl,
-      resolvedLine: r.resolvedLine,
-      deployedSha256: r.deployedSha256,
-      hits: r.hits,
-    };
+    return recordStatusMessage(this.deps, this.deps.redactor(), r);
   }
 
   private statusOf(probeId: string, state: pb.ProbeState, code: string, message: string): pb.ProbeStatus.$Properties {
-    // Status messages can echo values (a condition, a path): they are masked like any value.
-    const masked = this.deps.redactor().maskText(message);
-    return { probeId, state, code, message: masked.dropped ? DROPPED_TEXT : masked.text, instanceId: this.deps.instanceId, updatedAtMs: Date.now() };
+    return statusMessage(this.deps, this.deps.redactor(), probeId, state, code, message);
   }
 }
