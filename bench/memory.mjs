@@ -1,11 +1,10 @@
 // Memory over many snapshots: the agent at unlimited rates (every call is a
-// snapshot) with the default debuggerResetEvaluations, heap and RSS after
-// forced GC at each checkpoint. Goal: flat, growth <= 5 MB from the first
-// checkpoint (after warm-up) to the last. When RSS grows past the goal, a
-// second run with a smaller debuggerResetEvaluations shows whether the
-// agent's periodic Debugger reset bounds it.
+// snapshot), heap and RSS after forced GC at each checkpoint. Goal: flat,
+// growth <= 5 MB from the first checkpoint (after warm-up) to the last. When
+// growth passes the goal, a check without the agent (a bare session) shows
+// whether the inspector itself keeps each pause's objects.
 //
-//   node bench/memory.mjs [--quick] [--snapshots=N] [--reset=N] [--compare-snapshots=N]
+//   node bench/memory.mjs [--quick] [--snapshots=N]
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { runChildJson } from './support/child.mjs';
@@ -18,15 +17,10 @@ const flag = (name, dflt) => Number(argv.find((a) => a.startsWith(`--${name}=`))
 const { quick } = benchArgs(argv);
 const snapshots = flag('snapshots', quick ? 10_000 : 100_000);
 const every = snapshots / 10;
-/** debuggerResetEvaluations of the comparison run (the default is 20000; 2 evaluations per snapshot). */
-const compareReset = flag('reset', 2000);
-/** The comparison run is shorter: growth per 10k snapshots is what it must show. */
-const compareSnapshots = flag('compare-snapshots', quick ? 10_000 : 30_000);
 const GOAL_MB = 5;
 
-async function one(n, reset, pauseFree = false) {
+async function one(n, pauseFree = false) {
   const args = [n, n / 10];
-  if (reset) args.push(reset);
   const env = { ...process.env, KH_BENCH_PAUSE_FREE: pauseFree ? '1' : '0' };
   return runChildJson(join(here, 'workloads', 'memory-child.mjs'), args, { nodeArgs: ['--expose-gc'], timeoutMs: 15 * 60_000, env });
 }
@@ -87,9 +81,9 @@ async function causeCheck() {
 
 export async function runMemory() {
   const header = ['snapshots', 'received by peer', 's', 'heapUsed MB', 'RSS MB', 'external MB'];
-  process.stderr.write(`memory: ${snapshots} snapshots, default debuggerResetEvaluations\n`);
+  process.stderr.write(`memory: ${snapshots} snapshots\n`);
   const main = describe(await one(snapshots));
-  const parts = [`## Memory over ${snapshots} snapshots (unlimited rates, default debuggerResetEvaluations = 20000), forced GC at each checkpoint`, '', table(header, main.rows), '', main.line];
+  const parts = [`## Memory over ${snapshots} snapshots (unlimited rates), forced GC at each checkpoint`, '', table(header, main.rows), '', main.line];
   const summary = [
     { bench: 'memory', metric: `heap growth over ${snapshots} snapshots (MB)`, value: main.heapGrowth, goal: `<= ${GOAL_MB}` },
     { bench: 'memory', metric: `RSS growth over ${snapshots} snapshots (MB)`, value: main.rssGrowth, goal: `<= ${GOAL_MB}` },
@@ -97,16 +91,13 @@ export async function runMemory() {
   ];
   // Pause-free snapshots compile two scripts per hit (the condition and the reader's eval) and hand nothing over.
   process.stderr.write(`memory: ${snapshots} pause-free snapshots (capture.maxFramesWithLocals 1)\n`);
-  const free = describe(await one(snapshots, 0, true));
+  const free = describe(await one(snapshots, true));
   parts.push('', `### Same, pause-free snapshots (capture.maxFramesWithLocals 1)`, '', table(header, free.rows), '', free.line);
   summary.push({ bench: 'memory', metric: `heap growth over ${snapshots} pause-free snapshots (MB)`, value: free.heapGrowth, goal: `<= ${GOAL_MB}` });
   summary.push({ bench: 'memory', metric: `RSS growth over ${snapshots} pause-free snapshots (MB)`, value: free.rssGrowth, goal: `<= ${GOAL_MB}` });
   summary.push({ bench: 'memory', metric: 'RSS fitted trend over the second half, pause-free (MB)', value: free.rssSecondHalfTrend, goal: `<= ${GOAL_MB}` });
-  if (main.rssGrowth > GOAL_MB || main.heapGrowth > GOAL_MB) {
-    process.stderr.write(`memory: growth above ${GOAL_MB} MB; comparison run with debuggerResetEvaluations = ${compareReset}\n`);
-    const cmp = describe(await one(compareSnapshots, compareReset));
-    parts.push('', `### Same, ${compareSnapshots} snapshots with debuggerResetEvaluations = ${compareReset} (does the reset bound it?)`, '', table(header, cmp.rows), '', cmp.line);
-    summary.push({ bench: 'memory', metric: `heap growth per 10k snapshots, reset ${compareReset} vs default (MB)`, value: cmp.heapPer10k, goal: `default: ${fmt(main.heapPer10k)}` });
+  if ([main, free].some((m) => m.rssGrowth > GOAL_MB || m.heapGrowth > GOAL_MB)) {
+    process.stderr.write(`memory: growth above ${GOAL_MB} MB; cause check without the agent\n`);
     parts.push('', await causeCheck());
   }
   return { text: parts.join('\n'), summary };

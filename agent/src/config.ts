@@ -33,12 +33,6 @@ export interface RateSettings {
    * probes. Above it every probe is disarmed until the window refills. Default 10 ms (1%).
    */
   readonly blockedMsPerSecond: number;
-  /**
-   * Condition evaluations after which the inspector's Debugger domain is
-   * reset (disabled and enabled again): each evaluation compiles a script V8
-   * keeps while the debugger is on, so native memory would otherwise grow. Default 20000.
-   */
-  readonly debuggerResetEvaluations: number;
 }
 
 export interface TransportSettings {
@@ -97,7 +91,6 @@ export const DEFAULT_RATE: RateSettings = Object.freeze({
   logpointRearmTokens: 50,
   defaultMaxHits: 1000,
   blockedMsPerSecond: 10,
-  debuggerResetEvaluations: 20_000,
 });
 
 export const DEFAULT_TRANSPORT: TransportSettings = Object.freeze({

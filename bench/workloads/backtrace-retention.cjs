@@ -3,7 +3,7 @@
 // inspector session pauses on a breakpoint N times and does nothing else
 // ("keep"), releases the "backtrace" object group in its Debugger.paused
 // handler ("release"), or disables and re-enables the Debugger domain every
-// N/4 pauses ("reset", what rate.debuggerResetEvaluations does). Heap after
+// N/4 pauses ("reset"). Heap after
 // forced GC every N/4 pauses; prints one JSON line.
 //
 //   node --expose-gc backtrace-retention.cjs <keep|release|reset> [pauses=4000]

@@ -2,14 +2,14 @@
 // at unlimited rates, heap and RSS after forced GC at every checkpoint.
 // Needs --expose-gc. Prints one JSON line.
 //
-//   node --expose-gc memory-child.mjs <snapshots> <checkpointEvery> [debuggerResetEvaluations]
+//   node --expose-gc memory-child.mjs <snapshots> <checkpointEvery>
 // KH_BENCH_PAUSE_FREE=1: capture.maxFramesWithLocals 1, so every snapshot is taken without a pause.
 import { createRequire } from 'node:module';
 import { heartbeatSummary, installProbe, startAgentWithPeer } from '../support/agentHarness.mjs';
 
 const require = createRequire(import.meta.url);
 const fn = require('./small-function.cjs');
-const [total, every, resetArg] = process.argv.slice(2).map(Number);
+const [total, every] = process.argv.slice(2).map(Number);
 /** Hits between yields to the event loop, so the agent can send and the peer keep up. */
 const YIELD_EVERY = 50;
 /** Longest wait at a checkpoint for the peer to count every snapshot sent so far. */
@@ -17,9 +17,8 @@ const CATCH_UP_MS = 30_000;
 
 if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
 const unlimited = { snapshotsPerSecond: 1e9, snapshotBurst: 1e9, blockedMsPerSecond: 1e9, defaultMaxHits: 1e9 };
-const rate = resetArg ? { ...unlimited, debuggerResetEvaluations: resetArg } : unlimited;
 const pauseFree = process.env.KH_BENCH_PAUSE_FREE === '1';
-const { peer } = await startAgentWithPeer({ rate, ...(pauseFree ? { capture: { maxFramesWithLocals: 1 } } : {}) });
+const { peer } = await startAgentWithPeer({ rate: unlimited, ...(pauseFree ? { capture: { maxFramesWithLocals: 1 } } : {}) });
 await installProbe(peer, { id: 'm', kind: 1, location: { path: fn.probePath, line: fn.probeLine } });
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -54,5 +53,5 @@ for (let done = 0; done < total; ) {
 await sleep(1100);
 const hb = heartbeatSummary(peer.heartbeats);
 peer.close();
-process.stdout.write(JSON.stringify({ debuggerResetEvaluations: resetArg || 'default', checkpoints, captured: hb.snapshotsCaptured, dropped: hb.droppedFrames, sink: sink & 1 }) + '\n');
+process.stdout.write(JSON.stringify({ checkpoints, captured: hb.snapshotsCaptured, dropped: hb.droppedFrames, sink: sink & 1 }) + '\n');
 process.exit(0);

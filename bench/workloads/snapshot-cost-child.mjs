@@ -32,7 +32,7 @@ if (variant === 'bare') {
   const r = agent.start({
     brokerUrl: peer.url, service: 'bench', trustFile: join(dir, 'trust.json'),
     // Unlimited rates: this measures the cost of one snapshot, not the limits.
-    rate: { snapshotsPerSecond: 1e9, snapshotBurst: 1e9, blockedMsPerSecond: 1e9, defaultMaxHits: 1e9, debuggerResetEvaluations: 1e9 },
+    rate: { snapshotsPerSecond: 1e9, snapshotBurst: 1e9, blockedMsPerSecond: 1e9, defaultMaxHits: 1e9 },
     // agent-top: only the probe frame's variables, which the agent captures without pausing.
     ...(variant === 'agent-top' ? { capture: { maxFramesWithLocals: 1 } } : {}),
   });

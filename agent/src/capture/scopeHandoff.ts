@@ -2,10 +2,9 @@
  * Hands the paused frames' scope objects to JavaScript in one
  * Runtime.callFunctionOn, instead of one Runtime.getProperties round trip per
  * object. The callee stores them; the serializer then walks them in-process
- * under the capture limits. The declaration is constant: V8 still compiles it
- * on each call while the debugger is on (its compilation cache is off), which
- * is why the agent resets the Debugger domain after a bounded number of
- * compiles (rate.debuggerResetEvaluations).
+ * under the capture limits. The declaration is constant, but V8 still
+ * compiles it on each call while the debugger is on (its compilation cache is
+ * off): the fixed cost under every pausing capture (bench/pause-floor.mjs).
  */
 export class ScopeHandoff {
   private received: unknown[] = [];

@@ -105,7 +105,6 @@ export interface ProbeStats {
   /** Every Debugger.paused the agent's session saw, its own captures and any other. */
   pauses: number;
   budgetUsedMicros: number;
-  debuggerResets: number;
 }
 
 type Refusal = { code: string; message: string };
@@ -144,10 +143,9 @@ export class ProbeManager {
   private capturing: Capturing[] = [];
   /** Captured data waits here until the pause is over: encoding and sending are not the paused host's business. */
   private outbox: (() => void)[] = [];
-  private evaluations = 0;
   private rearmTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly counters = { snapshotsCaptured: 0, logLines: 0, hitsDeclined: 0, debuggerResets: 0, pauses: 0 };
+  private readonly counters = { snapshotsCaptured: 0, logLines: 0, hitsDeclined: 0, pauses: 0 };
 
   constructor(private readonly deps: ProbeManagerDeps) {
     this.scripts = new ScriptIndex(deps.location ? { settings: deps.location } : {});
@@ -549,19 +547,6 @@ export class ProbeManager {
     }
   }
 
-  private resetDebugger(): void {
-    this.evaluations = 0;
-    const control = this.deps.debuggerControl;
-    if (!control.enabled) return;
-    this.counters.debuggerResets++;
-    const armed = [...this.byId.values()].filter((r) => r.breakpointId);
-    control.disable();
-    for (const r of armed) r.breakpointId = undefined;
-    control.enable();
-    for (const r of armed) this.arm(r);
-    this.disableIfIdle();
-  }
-
   // ---- the hot path: runs inside V8's evaluation of breakpoint conditions ---
 
   /** First clause of every condition. Cheap checks only; anything slow is deferred. */
@@ -576,7 +561,6 @@ export class ProbeManager {
     const now = performance.now();
     r.passes++;
     this.budget.spend(r.conditionCostMs, now);
-    if (++this.evaluations >= this.deps.rate.debuggerResetEvaluations) this.soon.run('reset', () => this.resetDebugger());
     const wall = Date.now();
     if (wall > r.expiresAtMs || !this.deps.authority.isActive(r.grantId, wall)) {
       this.counters.hitsDeclined++;
@@ -842,7 +826,6 @@ export class ProbeManager {
       scriptUrl: (id) => this.scriptUrls.get(id),
       handOff: this.deps.handOff,
     };
-    this.evaluations++; // the hand-off compiles a script too
     // One capture serves every probe that asked for this pause: each took its token and counted its hit.
     const captured = captureFrames(event, deps);
     const blockedMs = performance.now() - first.startedAt;
