@@ -33,6 +33,15 @@ export interface RateSettings {
    * probes. Above it every probe is disarmed until the window refills. Default 10 ms (1%).
    */
   readonly blockedMsPerSecond: number;
+  /**
+   * Condition evaluations, over all probes, after which what one evaluation
+   * costs is measured again and charged from then on. V8 keeps every
+   * compiled condition until its next full GC, and passes get slower as
+   * they pile up (2-3x measured), so a cost measured once at arming would
+   * let the budget be overspent. Each measurement is charged to the budget.
+   * Default 1000.
+   */
+  readonly conditionCostRecheckPasses: number;
 }
 
 export interface TransportSettings {
@@ -91,6 +100,7 @@ export const DEFAULT_RATE: RateSettings = Object.freeze({
   logpointRearmTokens: 50,
   defaultMaxHits: 1000,
   blockedMsPerSecond: 10,
+  conditionCostRecheckPasses: 1000,
 });
 
 export const DEFAULT_TRANSPORT: TransportSettings = Object.freeze({

@@ -19,7 +19,7 @@ function calibrationTarget(x: number): number {
 
 /**
  * What one evaluation of a breakpoint condition costs on this host, measured
- * once per condition text: V8 compiles the condition on every pass while the
+ * per condition text when it is armed, and again as passes accumulate: V8 compiles the condition on every pass while the
  * debugger is on (shared/research: 30-120 µs, more on a loaded machine), and
  * a hit the gate declines still pays that. The probe manager charges this
  * figure to the global budget on every pass, so a probe on a hot line is
@@ -44,11 +44,18 @@ export class ConditionCostMeter {
 
   /** Milliseconds one pass over a line with this condition costs; `fallbackMs` when it cannot be measured. */
   costOf(condition: string, fallbackMs: number): number {
-    const known = this.costs.get(condition);
-    if (known !== undefined) return known;
+    return this.costs.get(condition) ?? this.measureAgain(condition, fallbackMs);
+  }
+
+  /**
+   * Measures again what a known condition costs now: passes get slower as
+   * V8's compiled conditions pile up between full GCs, so a figure from
+   * arming goes stale (RateSettings.conditionCostRecheckPasses).
+   */
+  measureAgain(condition: string, fallbackMs: number): number {
     const measured = this.measure(condition);
     const cost = measured === undefined ? fallbackMs : Math.min(MAX_CONDITION_COST_MS, Math.max(MIN_CONDITION_COST_MS, measured));
-    if (this.costs.size >= MAX_REMEMBERED_COSTS) this.costs.clear();
+    if (this.costs.size >= MAX_REMEMBERED_COSTS && !this.costs.has(condition)) this.costs.clear();
     this.costs.set(condition, cost);
     return cost;
   }

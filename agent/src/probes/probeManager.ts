@@ -77,6 +77,11 @@ function fileOf(script: ScriptRecord): { path: string; sha256: string } | undefi
 }
 
 /** Without callers' variables to read, a snapshot needs no pause at all. */
+/** A probe's condition with a gate slot that always declines: what measuring its cost evaluates. */
+function declining(r: ProbeRecord): string {
+  return r.condition.replace(`gate(${r.slot})`, 'gate(-1)');
+}
+
 function wantsPauseFree(kind: pb.ProbeKind, limits: CaptureLimits): boolean {
   return kind === pb.ProbeKind.SNAPSHOT && limits.maxFramesWithLocals <= 1;
 }
@@ -143,6 +148,8 @@ export class ProbeManager {
   private capturing: Capturing[] = [];
   /** Captured data waits here until the pause is over: encoding and sending are not the paused host's business. */
   private outbox: (() => void)[] = [];
+  /** Condition evaluations since the armed probes' costs were last measured. */
+  private passesSinceCostCheck = 0;
   private rearmTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly counters = { snapshotsCaptured: 0, logLines: 0, hitsDeclined: 0, pauses: 0 };
@@ -391,7 +398,22 @@ export class ProbeManager {
 
   /** Measured once per condition text, with a gate slot that always declines. */
   private measureConditionCost(r: ProbeRecord): void {
-    if (r.conditionCostMs === 0) r.conditionCostMs = this.costMeter.costOf(r.condition.replace(`gate(${r.slot})`, 'gate(-1)'), CONDITION_COST_FALLBACK_MS);
+    if (r.conditionCostMs === 0) r.conditionCostMs = this.costMeter.costOf(declining(r), CONDITION_COST_FALLBACK_MS);
+  }
+
+  /**
+   * Measures the armed probes' conditions again, charging the time it takes:
+   * passes get slower as V8's compiled conditions pile up between full GCs,
+   * so what the budget charges per pass must follow (conditionCostRecheckPasses).
+   */
+  private recheckConditionCosts(): void {
+    this.passesSinceCostCheck = 0;
+    for (const r of this.byId.values()) {
+      if (!r.breakpointId) continue;
+      const started = performance.now();
+      r.conditionCostMs = this.costMeter.measureAgain(declining(r), r.conditionCostMs || CONDITION_COST_FALLBACK_MS);
+      this.budget.spend(performance.now() - started, performance.now());
+    }
   }
 
   /**
@@ -561,6 +583,7 @@ export class ProbeManager {
     const now = performance.now();
     r.passes++;
     this.budget.spend(r.conditionCostMs, now);
+    if (++this.passesSinceCostCheck >= this.deps.rate.conditionCostRecheckPasses) this.soon.run('recost', () => this.recheckConditionCosts());
     const wall = Date.now();
     if (wall > r.expiresAtMs || !this.deps.authority.isActive(r.grantId, wall)) {
       this.counters.hitsDeclined++;
