@@ -76,12 +76,12 @@ function fileOf(script: ScriptRecord): { path: string; sha256: string } | undefi
   }
 }
 
-/** Without callers' variables to read, a snapshot needs no pause at all. */
 /** A probe's condition with a gate slot that always declines: what measuring its cost evaluates. */
 function declining(r: ProbeRecord): string {
   return r.condition.replace(`gate(${r.slot})`, 'gate(-1)');
 }
 
+/** Without callers' variables to read, a snapshot needs no pause at all. */
 function wantsPauseFree(kind: pb.ProbeKind, limits: CaptureLimits): boolean {
   return kind === pb.ProbeKind.SNAPSHOT && limits.maxFramesWithLocals <= 1;
 }
@@ -396,7 +396,7 @@ export class ProbeManager {
     return true;
   }
 
-  /** Measured once per condition text, with a gate slot that always declines. */
+  /** Measured when a condition text is first armed (again every conditionCostRecheckPasses passes), with a gate slot that always declines. */
   private measureConditionCost(r: ProbeRecord): void {
     if (r.conditionCostMs === 0) r.conditionCostMs = this.costMeter.costOf(declining(r), CONDITION_COST_FALLBACK_MS);
   }
