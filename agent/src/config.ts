@@ -42,6 +42,16 @@ export interface RateSettings {
    * Default 1000.
    */
   readonly conditionCostRecheckPasses: number;
+  /**
+   * Condition evaluations, over all probes, allowed between two full
+   * garbage collections of the host. V8 keeps every compiled condition until
+   * the next full GC, and with thousands waiting some passes stall the whole
+   * thread (measured with a bare session: 108 ms at 10,922 of them, 355 ms
+   * at 21,844, 2.4 s with a 20 MB live heap; bench/condition-stalls.mjs).
+   * Past this count every probe is disarmed until the host's next full GC,
+   * and says so. Default 5000.
+   */
+  readonly maxPassesBetweenGcs: number;
 }
 
 export interface TransportSettings {
@@ -101,6 +111,7 @@ export const DEFAULT_RATE: RateSettings = Object.freeze({
   defaultMaxHits: 1000,
   blockedMsPerSecond: 10,
   conditionCostRecheckPasses: 1000,
+  maxPassesBetweenGcs: 5000,
 });
 
 export const DEFAULT_TRANSPORT: TransportSettings = Object.freeze({

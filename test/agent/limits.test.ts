@@ -93,6 +93,36 @@ test('the global budget: a busy line spends it, every probe is disarmed and says
   }
 });
 
+test('passes between full GCs are capped: past rate.maxPassesBetweenGcs every probe waits, disarmed, for the next one, and says so', async () => {
+  const { svc, conn } = await h.connect('plain-service.js', { start: { ...ROOMY_BUDGETS, rate: { blockedMsPerSecond: 1000, maxPassesBetweenGcs: 300 } }, execArgv: ['--expose-gc'] });
+  try {
+    // True only in a loop of 250, at its 201st pass.
+    conn.send(setProbe('p-gc', CHECKOUT, hotLine, { condition: 'n === 250 && i === 200' }));
+    await conn.status('p-gc', pb.ProbeState.INSTALLED);
+    assert.equal(await svc.call('hotLoop', 1000), 2997);
+    const noted = await conn.next((m) => m.body === 'probeStatus' && m.probeStatus!.probeId === 'p-gc' && /since the process's last full garbage collection/.test(m.probeStatus!.message), 20_000, 'the note');
+    assert.equal(noted.probeStatus!.state, pb.ProbeState.INSTALLED, 'waiting, not removed');
+    assert.match(noted.probeStatus!.message, /300 condition evaluations ran .*rate\.maxPassesBetweenGcs/);
+    // Disarmed: the matching pass is not checked.
+    assert.equal(await svc.call('hotLoop', 250), 745);
+    assert.equal(await snapshotsAfterDrain(conn, 'p-gc', 'waiting'), 0);
+    // A full GC frees the compiled conditions; the probe is armed again and captures.
+    assert.equal(await svc.call('gc'), 'collected');
+    let snapshots = 0;
+    for (let attempt = 0; attempt < 40 && snapshots === 0; attempt++) {
+      await delay(50);
+      await svc.call('hotLoop', 250);
+      snapshots = await snapshotsAfterDrain(conn, 'p-gc', `after-gc-${attempt}`);
+    }
+    assert.equal(snapshots, 1, 'armed again after the GC');
+    assert.equal(byName(inScopeOf(conn.snapshots('p-gc')[0]!), 'i').text, '200');
+    assert.equal(conn.statuses('p-gc').filter((st) => /last full garbage collection/.test(st.message)).length, 1, 'said once');
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
+
 test('a probe that reaches maxHits completes, reports COMPLETED and captures no more', async () => {
   const { svc, conn } = await h.connect('plain-service.js', { start: ROOMY_BUDGETS });
   try {

@@ -4,6 +4,7 @@ import { pb } from '@keyhole/protocol';
 import { limitsForProbe, type CaptureLimits } from '../capture/limits';
 import type { RateSettings } from '../config';
 import { BlockedTimeBudget } from '../gate/blockedTimeBudget';
+import { MajorGcWatch } from '../gate/majorGcWatch';
 import { TokenBucket } from '../gate/tokenBucket';
 import type { GrantAuthority } from '../grants/authority';
 import type { DebuggerControl, PausedEvent, ScriptParsed } from '../inspector/debuggerControl';
@@ -48,6 +49,14 @@ function budgetNote(r: ProbeRecord, blockedMsPerSecond: number): string {
     `the agent's budget of ${blockedMsPerSecond} ms per second for probes (rate.blockedMsPerSecond) ran out, so every probe is disarmed a second at a time: ` +
     `passes over this line while it is disarmed are not checked and can be missed. Its line ran ${r.passes} times while armed, about ${costUs} µs each; ` +
     `a line that runs less often (inside the branch you are after) is checked every time`
+  );
+}
+
+/** Why every probe waits for the host's next full GC (RateSettings.maxPassesBetweenGcs). Said once per probe. */
+function gcWaitNote(maxPasses: number): string {
+  return (
+    `${maxPasses} condition evaluations ran since the process's last full garbage collection (rate.maxPassesBetweenGcs): V8 keeps each compiled condition until then, ` +
+    `and thousands of them make some passes stall the process, so every probe is disarmed until the next full GC. A line that runs less often is checked for longer`
   );
 }
 
@@ -150,6 +159,13 @@ export class ProbeManager {
   private outbox: (() => void)[] = [];
   /** Condition evaluations since the armed probes' costs were last measured. */
   private passesSinceCostCheck = 0;
+  /** Condition evaluations since the host's last full GC, as far as it was observed (RateSettings.maxPassesBetweenGcs). */
+  private passesSinceMajorGc = 0;
+  /** Full GCs are observed while any probe exists. */
+  private readonly gcWatch = new MajorGcWatch(
+    () => this.soon.run('major-gc', () => this.afterMajorGc()),
+    (message) => this.deps.onError('KH_AGENT_INTERNAL', message),
+  );
   private rearmTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly counters = { snapshotsCaptured: 0, logLines: 0, hitsDeclined: 0, pauses: 0 };
@@ -183,6 +199,7 @@ export class ProbeManager {
     }
     this.byId.set(probe.id, record);
     this.slots.set(record.slot, record);
+    this.gcWatch.start();
     this.locateAndArm(record);
   }
 
@@ -236,6 +253,7 @@ export class ProbeManager {
     this.warmUp?.cancel();
     this.pendingWatch.stop();
     if (this.rearmTimer) clearTimeout(this.rearmTimer);
+    this.gcWatch.stop();
     this.deps.debuggerControl.disable();
     this.location.stop();
   }
@@ -504,7 +522,8 @@ export class ProbeManager {
     this.rearmTimer = undefined;
     const now = performance.now();
     if (this.budget.exceeded(now)) {
-      for (const r of this.byId.values()) if (r.rearmAt > 0) r.rearmAt = now + this.budget.windowMs;
+      // Probes waiting for a full GC (rearmAt Infinity) keep waiting for it.
+      for (const r of this.byId.values()) if (r.rearmAt > 0 && Number.isFinite(r.rearmAt)) r.rearmAt = now + this.budget.windowMs;
     } else {
       for (const r of [...this.byId.values()]) {
         if (r.rearmAt > 0 && r.rearmAt <= now && r.state === pb.ProbeState.INSTALLED) {
@@ -559,6 +578,8 @@ export class ProbeManager {
     for (const r of this.byId.values()) if (r.state === pb.ProbeState.INSTALLED) return;
     this.deps.debuggerControl.disable();
     if (this.byId.size === 0) {
+      // The count of passes is kept: their compiled conditions wait for a full GC all the same.
+      this.gcWatch.stop();
       // No condition can refer to an old slot once every breakpoint is gone.
       this.slots.clear();
       this.nextSlot = 0;
@@ -584,6 +605,11 @@ export class ProbeManager {
     r.passes++;
     this.budget.spend(r.conditionCostMs, now);
     if (++this.passesSinceCostCheck >= this.deps.rate.conditionCostRecheckPasses) this.soon.run('recost', () => this.recheckConditionCosts());
+    if (++this.passesSinceMajorGc > this.deps.rate.maxPassesBetweenGcs) {
+      this.counters.hitsDeclined++;
+      this.soon.run('gc-wait', () => this.disarmAllUntilGc());
+      return false;
+    }
     const wall = Date.now();
     if (wall > r.expiresAtMs || !this.deps.authority.isActive(r.grantId, wall)) {
       this.counters.hitsDeclined++;
@@ -805,6 +831,35 @@ export class ProbeManager {
       this.disarm(r, wait);
       this.noteOnce(r, 'budget', budgetNote(r, this.deps.rate.blockedMsPerSecond));
     }
+  }
+
+  /**
+   * Too many conditions compiled since the host's last full GC: every probe
+   * is disarmed (rearmAt Infinity: no timer re-arms it) until the next one,
+   * and says so once.
+   */
+  private disarmAllUntilGc(): void {
+    if (this.passesSinceMajorGc <= this.deps.rate.maxPassesBetweenGcs) return; // a full GC came first
+    for (const r of this.byId.values()) {
+      if (r.breakpointId) this.disarm(r, Infinity);
+      else if (r.rearmAt > 0) r.rearmAt = Infinity;
+      else continue;
+      this.noteOnce(r, 'gc', gcWaitNote(this.deps.rate.maxPassesBetweenGcs));
+    }
+    this.scheduleRearm();
+  }
+
+  /** The host ran a full GC: the compiled conditions are gone, and probes waiting for it are due. */
+  private afterMajorGc(): void {
+    this.passesSinceMajorGc = 0;
+    const now = performance.now();
+    let due = false;
+    for (const r of this.byId.values()) {
+      if (r.rearmAt !== Infinity) continue;
+      r.rearmAt = now;
+      due = true;
+    }
+    if (due) this.rearmDue();
   }
 
   /** Adds a note to a probe's status, once per kind of note: statuses travel to the IDE. */

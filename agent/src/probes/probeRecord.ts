@@ -60,6 +60,6 @@ export interface ProbeRecord {
 }
 
 /** Notes a probe's status gets at most once: the global budget disarmed it; a hit ran too deep to pause. */
-export type NoteKind = 'budget' | 'deep';
+export type NoteKind = 'budget' | 'deep' | 'gc';
 
 export const ACTIVE_STATES: ReadonlySet<pb.ProbeState> = new Set([pb.ProbeState.INSTALLED]);
