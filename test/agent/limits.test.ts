@@ -118,6 +118,14 @@ test('passes between full GCs are capped: past rate.maxPassesBetweenGcs every pr
     assert.equal(snapshots, 1, 'armed again after the GC');
     assert.equal(byName(inScopeOf(conn.snapshots('p-gc')[0]!), 'i').text, '200');
     assert.equal(conn.statuses('p-gc').filter((st) => /last full garbage collection/.test(st.message)).length, 1, 'said once');
+    // Past the cap again, then every probe removed: a new probe counts afresh (GCs went unobserved meanwhile).
+    assert.equal(await svc.call('hotLoop', 1000), 2997);
+    conn.send({ removeProbe: { probeId: 'p-gc', reason: 'done' } });
+    await conn.status('p-gc', pb.ProbeState.REMOVED);
+    conn.send(setProbe('p-gc2', CHECKOUT, hotLine, { condition: 'n === 250 && i === 200' }));
+    await conn.status('p-gc2', pb.ProbeState.INSTALLED);
+    assert.equal(await svc.call('hotLoop', 250), 745);
+    assert.equal(await snapshotsAfterDrain(conn, 'p-gc2', 'afresh'), 1);
     assertOnlyKeyholeLines(svc.stderr);
   } finally {
     await h.stopAll();

@@ -199,7 +199,12 @@ export class ProbeManager {
     }
     this.byId.set(probe.id, record);
     this.slots.set(record.slot, record);
-    this.gcWatch.start();
+    if (!this.gcWatch.watching) {
+      // Full GCs went unobserved while no probe existed: count afresh rather than make a new probe
+      // wait for a collection that may have come (at worst twice the cap's conditions are pending).
+      this.passesSinceMajorGc = 0;
+      this.gcWatch.start();
+    }
     this.locateAndArm(record);
   }
 
@@ -578,7 +583,6 @@ export class ProbeManager {
     for (const r of this.byId.values()) if (r.state === pb.ProbeState.INSTALLED) return;
     this.deps.debuggerControl.disable();
     if (this.byId.size === 0) {
-      // The count of passes is kept: their compiled conditions wait for a full GC all the same.
       this.gcWatch.stop();
       // No condition can refer to an old slot once every breakpoint is gone.
       this.slots.clear();
