@@ -9,9 +9,9 @@ type GcEntry = PerformanceEntry & { readonly detail?: { readonly kind?: number }
  * with thousands of them waiting some passes stall the whole thread for
  * tens of ms to seconds (chromium issue 1169895; bench/condition-stalls.mjs),
  * so the probe manager counts passes between full GCs
- * (RateSettings.maxPassesBetweenGcs). Observed only while the Debugger
- * domain is on: an idle agent observes nothing. A failure to observe is
- * reported once and leaves the watch off; it never throws into the host.
+ * (RateSettings.maxPassesBetweenGcs). Observed only while a probe exists:
+ * an idle agent observes nothing. A failure to observe is reported and
+ * leaves the watch off; it never throws into the host.
  */
 export class MajorGcWatch {
   private observer: PerformanceObserver | undefined;
