@@ -25,6 +25,7 @@ export class GrantWatcher implements vscode.Disposable {
   private lists: GrantLists = EMPTY;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<GrantLists> | undefined;
+  private queued: Promise<GrantLists> | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly auth: BrokerAuth) {
@@ -41,10 +42,29 @@ export class GrantWatcher implements vscode.Disposable {
     return this.lists;
   }
 
-  /** Fetches both lists now (one fetch at a time; callers share a running one). */
+  /**
+   * Fetches both lists, and the answer is never older than the call: one fetch
+   * runs at a time, and a call made while one runs waits for the next, because
+   * the running one may have been sent before the change the caller just made
+   * (a rejection right after sign-in would otherwise still list its grant).
+   * Calls made meanwhile share that next fetch.
+   */
   refresh(): Promise<GrantLists> {
-    this.running ??= this.fetch().finally(() => (this.running = undefined));
-    return this.running;
+    if (!this.running) return this.start();
+    const next = () => {
+      this.queued = undefined;
+      return this.start();
+    };
+    this.queued ??= this.running.then(next, next);
+    return this.queued;
+  }
+
+  private start(): Promise<GrantLists> {
+    const run: Promise<GrantLists> = this.fetch().finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
   }
 
   private async fetch(): Promise<GrantLists> {
