@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { Service } from '../support/service';
 import { agentFixtures, lineOf, repoRoot } from '../support/fixtures';
 import { Children, cliMain, keyhole, keyholeOk, startBroker, stopChild } from './support/processes';
-import { waitFor } from './support/waitFor';
+import { settlesWithin, waitFor } from './support/waitFor';
 
 /** Exit code of `audit verify` on a broken chain (broker/README.md, "Exit codes"). */
 const EXIT_AUDIT_INVALID = 7;
@@ -25,6 +25,13 @@ const EXIT_REFUSED = 3;
 const START_AGENT = join(agentFixtures, 'start-agent.js');
 /** Capture time budget of the agent under test (the default is 5 ms). */
 const CAPTURE_BUDGET_MS = 250;
+/**
+ * The agent's budget for time spent on probes, per second (the default is
+ * 10 ms). placeOrder runs the snapshot line and then the logpoint's line:
+ * on a loaded machine that one pause can spend the default budget, and the
+ * logpoint's pass a line later is then declined, as the budget says it must.
+ */
+const BLOCKED_MS_PER_SECOND = 1000;
 const FIXTURE = join(repoRoot, 'test', 'e2e', 'fixtures', 'orders-service.js');
 const FIXTURE_PATH = 'test/e2e/fixtures/orders-service.js';
 /** Every personal value the fixture holds; none may appear in anything the CLI prints. */
@@ -86,11 +93,11 @@ before(async () => {
   assert.deepEqual(trust.approvers.map((a) => a.id).sort(), ['ann', 'dana']);
 
   svc = await Service.start(FIXTURE, {
-    // The agent's own start(), with the KEYHOLE_* environment as register.js reads it, plus a
-    // capture time budget for a loaded test machine: the default 5 ms can cut a cold first capture.
+    // The agent's own start(), with the KEYHOLE_* environment as register.js reads it, plus
+    // budgets for a loaded test machine: the default 5 ms can cut a cold first capture.
     registerPath: START_AGENT,
     env: {
-      KEYHOLE_TEST_START_OPTIONS: JSON.stringify({ capture: { timeBudgetMs: CAPTURE_BUDGET_MS } }),
+      KEYHOLE_TEST_START_OPTIONS: JSON.stringify({ capture: { timeBudgetMs: CAPTURE_BUDGET_MS }, rate: { blockedMsPerSecond: BLOCKED_MS_PER_SECOND } }),
       KEYHOLE_BROKER: broker.agentUrl,
       KEYHOLE_SERVICE: 'orders',
       KEYHOLE_TRUST_FILE: trustFile,
@@ -186,7 +193,7 @@ test('a logpoint set from the CLI streams its masked line to `keyhole log tail`'
   const template = 'order {order.id} for {order.customer.email} x{quantity}';
   const probe = await setProbeAndWaitInstalled([`${FIXTURE_PATH}:${lineOf(FIXTURE, 'log')}`, '--grant', grantId, '--log', template]);
   await svc!.call('placeOrder', 'o-2', 3);
-  const [code] = await exited;
+  const [code] = await settlesWithin('`keyhole log tail` to print the line and exit', exited, async () => `it printed ${JSON.stringify(out)}, ${JSON.stringify(err)}; the probes: ${await keyholeOk(['probe', 'list', '--json'], as('dev'))}`);
   assert.equal(code, 0, err);
   developerOutput.push(out);
   const line = json<{ probeId: string; message: string; maskedKinds: string[] }>(out.trim());

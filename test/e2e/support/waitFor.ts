@@ -18,3 +18,25 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
   }
 }
+
+/**
+ * The promise's value, or a failure naming `what` (and whatever `explain`
+ * finds out then) if it has not settled within the deadline: a step that
+ * waits for an event must fail with a reason, never hang the run.
+ */
+export async function settlesWithin<T>(what: string, promise: Promise<T>, explain: () => Promise<string>, timeoutMs = WAIT_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      explain().then(
+        (why) => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${why}`)),
+        (err: unknown) => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what} (and explaining failed: ${String(err)})`)),
+      );
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
