@@ -94,6 +94,29 @@ test('the global budget: a busy line spends it, every probe is disarmed and says
   }
 });
 
+test('a budget spent by a capture says so, and points at lighter captures rather than at a busy line', async () => {
+  // 0.2 ms a second: one pause (a millisecond or more anywhere) spends it; two checks cannot.
+  const { svc, conn } = await h.connect('plain-service.js', { start: { capture: ROOMY_BUDGETS.capture, rate: { blockedMsPerSecond: 0.2 } } });
+  try {
+    conn.send(setProbe('p-pause', CHECKOUT, checkoutLine));
+    await conn.status('p-pause', pb.ProbeState.INSTALLED);
+    await delay(1100); // setting the breakpoint is charged too; let it leave the budget's one-second window
+    await svc.call('checkout', 1, 1, false);
+    await svc.call('checkout', 2, 1, false);
+    const noted = await conn.next((m) => m.body === 'probeStatus' && m.probeStatus!.probeId === 'p-pause' && /budget .* ran out/.test(m.probeStatus!.message), 20_000, 'the budget note');
+    const message = noted.probeStatus!.message;
+    assert.match(message, /Captures spent most of it/);
+    assert.match(message, /framesWithLocals 1/);
+    assert.doesNotMatch(message, /Its line ran/, 'the busy-line advice is for budgets spent on checks');
+    const [checks, captures] = [/([\d.]+) ms went on checking passes/, /([\d.]+) ms on captures/].map((re) => Number(re.exec(message)?.[1]));
+    assert.ok(captures! > checks!, `captures ${captures} ms, checks ${checks} ms`);
+    assert.equal(await snapshotsAfterDrain(conn, 'p-pause', 'captured'), 1, 'the first call was captured; the second found the budget spent');
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
+
 test('passes between full GCs are capped: past rate.maxPassesBetweenGcs every probe waits, disarmed, for the next one, and says so', async () => {
   const { svc, conn } = await h.connect('plain-service.js', { start: { ...ROOMY_BUDGETS, rate: { blockedMsPerSecond: 1000, maxPassesBetweenGcs: 300 } }, execArgv: ['--expose-gc'] });
   try {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TokenBucket } from './tokenBucket';
-import { BlockedTimeBudget } from './blockedTimeBudget';
+import { BlockedTimeBudget, Spent } from './blockedTimeBudget';
 
 test('a token bucket allows its burst, then its rate', () => {
   const b = new TokenBucket(1, 5, 0);
@@ -48,4 +48,19 @@ test('the blocked-time budget rolls over its window', () => {
   assert.equal(budget.exceeded(1000), false);
   assert.equal(budget.used(1000), 7);
   assert.equal(budget.used(5000), 0);
+});
+
+test('the blocked-time budget says what its time went on, over the same window', () => {
+  const budget = new BlockedTimeBudget(10, 1000);
+  budget.spend(1, 0, Spent.checks);
+  budget.spend(6, 150, Spent.captures);
+  budget.spend(2, 300, Spent.arming);
+  budget.spend(0.5, 300, Spent.checks);
+  assert.deepEqual(budget.breakdown(300), { checks: 1.5, captures: 6, arming: 2 });
+  // The slot at 0 expires first: its check goes, the rest stay.
+  assert.deepEqual(budget.breakdown(1000), { checks: 0.5, captures: 6, arming: 2 });
+  assert.equal(budget.used(1000), 8.5);
+  // A slot reused a window later starts empty in every kind.
+  budget.spend(3, 2000, Spent.checks);
+  assert.deepEqual(budget.breakdown(2000), { checks: 3, captures: 0, arming: 0 });
 });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { pb } from '@keyhole/protocol';
 import { limitsForProbe, type CaptureLimits } from '../capture/limits';
 import type { RateSettings } from '../config';
-import { BlockedTimeBudget } from '../gate/blockedTimeBudget';
+import { BlockedTimeBudget, Spent, type SpentBreakdown } from '../gate/blockedTimeBudget';
 import { MajorGcWatch } from '../gate/majorGcWatch';
 import { TokenBucket } from '../gate/tokenBucket';
 import type { GrantAuthority } from '../grants/authority';
@@ -40,14 +40,28 @@ export const CONDITION_COST_FALLBACK_MS = 0.2;
 
 /**
  * Why a probe may miss hits: the global budget disarmed every probe. Said
- * once per probe, with how often its own line ran, so a developer whose
- * condition "never hits" on a busy line learns why and what to do.
+ * once per probe, with what spent the budget, so the developer whose
+ * snapshot "never hits" is told the remedy that fits: on a busy line the
+ * passes spent it (move the probe), where captures spent it (one slow pause
+ * on a loaded machine, or many snapshots) a lighter or rarer capture helps.
  */
-function budgetNote(r: ProbeRecord, blockedMsPerSecond: number): string {
+function budgetNote(r: ProbeRecord, blockedMsPerSecond: number, spent: SpentBreakdown): string {
   const costUs = Math.max(1, Math.round(r.conditionCostMs * 1000));
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  const head =
+    `the agent's budget of ${blockedMsPerSecond} ms per second for probes (rate.blockedMsPerSecond) ran out, so every probe is disarmed a second at a time, ` +
+    `and passes over this line while it is disarmed are not checked and can be missed. In the last second ${ms(spent.checks)} went on checking passes, ` +
+    `${ms(spent.captures)} on captures (snapshots and log lines), ${ms(spent.arming)} on setting breakpoints. `;
+  if (spent.captures >= spent.checks && spent.captures >= spent.arming) {
+    return (
+      head +
+      `Captures spent most of it: a pause costs more with a deep stack, large scopes or a busy machine. ` +
+      `Fewer frames with locals (framesWithLocals 1 captures without pausing), a lower hit rate, or a larger budget from ops help`
+    );
+  }
   return (
-    `the agent's budget of ${blockedMsPerSecond} ms per second for probes (rate.blockedMsPerSecond) ran out, so every probe is disarmed a second at a time: ` +
-    `passes over this line while it is disarmed are not checked and can be missed. Its line ran ${r.passes} times while armed, about ${costUs} µs each; ` +
+    head +
+    `Its line ran ${r.passes} times while armed, about ${costUs} µs each; ` +
     `a line that runs less often (inside the branch you are after) is checked every time`
   );
 }
@@ -407,7 +421,7 @@ export class ProbeManager {
     // decline the first hits after every install for a whole window.
     const started = performance.now();
     const bp = control.setBreakpoint(r.resolvedUrl, r.resolvedLine, r.resolvedColumn, r.condition);
-    this.budget.spend(performance.now() - started, performance.now());
+    this.budget.spend(performance.now() - started, performance.now(), Spent.arming);
     if (!bp.ok) {
       this.drop(r, pb.ProbeState.ERROR, bp.code, bp.message);
       return false;
@@ -435,7 +449,7 @@ export class ProbeManager {
       if (!r.breakpointId) continue;
       const started = performance.now();
       r.conditionCostMs = this.costMeter.measureAgain(declining(r), r.conditionCostMs || CONDITION_COST_FALLBACK_MS);
-      this.budget.spend(performance.now() - started, performance.now());
+      this.budget.spend(performance.now() - started, performance.now(), Spent.checks);
     }
   }
 
@@ -507,7 +521,7 @@ export class ProbeManager {
   private disarm(r: ProbeRecord, rearmInMs: number): void {
     const started = performance.now();
     if (r.breakpointId) this.deps.debuggerControl.removeBreakpoint(r.breakpointId);
-    this.budget.spend(performance.now() - started, performance.now());
+    this.budget.spend(performance.now() - started, performance.now(), Spent.arming);
     r.breakpointId = undefined;
     r.rearmAt = performance.now() + Math.max(1, rearmInMs);
     this.scheduleRearm();
@@ -607,7 +621,7 @@ export class ProbeManager {
     }
     const now = performance.now();
     r.passes++;
-    this.budget.spend(r.conditionCostMs, now);
+    this.budget.spend(r.conditionCostMs, now, Spent.checks);
     if (++this.passesSinceCostCheck >= this.deps.rate.conditionCostRecheckPasses) this.soon.run('recost', () => this.recheckConditionCosts());
     if (++this.passesSinceMajorGc > this.deps.rate.maxPassesBetweenGcs) {
       this.counters.hitsDeclined++;
@@ -646,7 +660,7 @@ export class ProbeManager {
     if (r.hits >= r.maxHits) this.soon.run(`complete:${r.probe.id}`, () => this.drop(r, pb.ProbeState.COMPLETED, 'KH_PROBE_HIT_LIMIT', `reached its limit of ${r.maxHits} hits`));
     if (r.kind === pb.ProbeKind.LOGPOINT) {
       this.emitLog(r, values);
-      this.budget.spend(performance.now() - started, performance.now());
+      this.budget.spend(performance.now() - started, performance.now(), Spent.captures);
       return false;
     }
     if (r.mode.kind === 'pauseFree') {
@@ -706,7 +720,7 @@ export class ProbeManager {
       const captured = captureInline({ scopes: plan.scopes, reader: plan.reader, values, self, stack: takeStack(this.inline, limits.maxFrames), limits, redactor: this.deps.redactor() });
       if (mode.downgrade) captured.errors.push({ code: mode.downgrade.code, message: mode.downgrade.note });
       const blockedMs = performance.now() - startedAt;
-      this.budget.spend(blockedMs, performance.now());
+      this.budget.spend(blockedMs, performance.now(), Spent.captures);
       this.deliverSnapshots([{ record: r, startedAt, trace: this.deps.traceIds() }], captured, blockedMs, captured.frames.length);
     } catch (err) {
       // V8 would swallow it as a failed condition; report it instead, and never pause for it.
@@ -830,10 +844,11 @@ export class ProbeManager {
     // as a sliver of budget frees up would disarm again at once (and each
     // arm/disarm cycle costs milliseconds of its own).
     const wait = this.budget.windowMs;
+    const spent = this.budget.breakdown(now);
     for (const r of this.byId.values()) {
       if (!r.breakpointId) continue;
       this.disarm(r, wait);
-      this.noteOnce(r, 'budget', budgetNote(r, this.deps.rate.blockedMsPerSecond));
+      this.noteOnce(r, 'budget', budgetNote(r, this.deps.rate.blockedMsPerSecond, spent));
     }
   }
 
@@ -911,7 +926,7 @@ export class ProbeManager {
     // One capture serves every probe that asked for this pause: each took its token and counted its hit.
     const captured = captureFrames(event, deps);
     const blockedMs = performance.now() - first.startedAt;
-    this.budget.spend(blockedMs, performance.now());
+    this.budget.spend(blockedMs, performance.now(), Spent.captures);
     for (const c of due) {
       // Two in a row: one slow pause may be the machine (the process descheduled, a cold first capture), two are the line.
       const r = c.record;
