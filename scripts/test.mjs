@@ -41,13 +41,21 @@ function findTests(dir, out = []) {
   return out;
 }
 
+/**
+ * Longest any one test may take before the runner cancels it (counted as a
+ * failure, with its name): a test that waits for an event that never comes
+ * must fail, not hang the run until CI's own limit. Default 120 s, about nine
+ * times the slowest test today; a test that needs longer says so itself.
+ */
+const PER_TEST_TIMEOUT_MS = 120_000;
+
 /** Runs node's test runner; spec output to the terminal, TAP to a file for the counts. */
 function nodeTests(label, files, extraArgs = []) {
   if (!files.length) return;
   const tmp = mkdtempSync(join(tmpdir(), 'keyhole-tap-'));
   const tap = join(tmp, 'out.tap');
   const ok = run(label, process.execPath, [
-    '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test', `--test-timeout=${PER_TEST_TIMEOUT_MS}`, '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...extraArgs, ...files,
   ]);
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
