@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { pb } from '@keyhole/protocol';
 import { limitsForProbe, type CaptureLimits } from '../capture/limits';
 import type { RateSettings } from '../config';
-import { BlockedTimeBudget, Spent, type SpentBreakdown } from '../gate/blockedTimeBudget';
+import { BlockedTimeBudget, Spent } from '../gate/blockedTimeBudget';
 import { MajorGcWatch } from '../gate/majorGcWatch';
 import { TokenBucket } from '../gate/tokenBucket';
 import type { GrantAuthority } from '../grants/authority';
@@ -18,10 +18,12 @@ import { Soon } from '../util/soon';
 import { buildBreakpointCondition, RUNTIME_GLOBAL } from './conditionBuilder';
 import type { NoteKind, ProbeRecord } from './probeRecord';
 import { cancelPlanning, pauseFree, pausing, pausingNote, planning, type Downgrade } from './captureMode';
+import { budgetNote, deepStack, gcWaitNote, HOT_LINE, tooDeepToPause } from './probeNotes';
 import { formatLogMessage, placeholderNames } from './logFormat';
 import { framesFor, logLineMessage, recordStatusMessage, snapshotMessage, statusMessage, widestLimits, type Capturing, type MessageOrigin, type TraceIds } from './probeMessages';
 import { PendingScriptWatch } from './pendingScriptWatch';
 import { ConditionCostMeter } from './conditionCost';
+import { RearmSchedule } from './rearmSchedule';
 import { OriginalPositions } from '../capture/originalPositions';
 import { scheduleSerializerWarmUp, type ScheduledWarmUp } from '../capture/serializerWarmUp';
 import type { CapturedFrames } from '../capture/snapshotCapture';
@@ -38,56 +40,8 @@ import { captureInline } from '../capture/inline/inlineCapture';
  */
 export const CONDITION_COST_FALLBACK_MS = 0.2;
 
-/**
- * Why a probe may miss hits: the global budget disarmed every probe. Said
- * once per probe, with what spent the budget, so the developer whose
- * snapshot "never hits" is told the remedy that fits: on a busy line the
- * passes spent it (move the probe), where captures spent it (one slow pause
- * on a loaded machine, or many snapshots) a lighter or rarer capture helps.
- */
-function budgetNote(r: ProbeRecord, blockedMsPerSecond: number, spent: SpentBreakdown): string {
-  const costUs = Math.max(1, Math.round(r.conditionCostMs * 1000));
-  const ms = (x: number) => `${x.toFixed(1)} ms`;
-  const head =
-    `the agent's budget of ${blockedMsPerSecond} ms per second for probes (rate.blockedMsPerSecond) ran out, so every probe is disarmed a second at a time, ` +
-    `and passes over this line while it is disarmed are not checked and can be missed. In the last second ${ms(spent.checks)} went on checking passes, ` +
-    `${ms(spent.captures)} on captures (snapshots and log lines), ${ms(spent.arming)} on setting breakpoints. `;
-  if (spent.captures >= spent.checks && spent.captures >= spent.arming) {
-    return (
-      head +
-      `Captures spent most of it: a pause costs more with a deep stack, large scopes or a busy machine. ` +
-      `Fewer frames with locals (framesWithLocals 1 captures without pausing), a lower hit rate, or a larger budget from ops help`
-    );
-  }
-  return (
-    head +
-    `Its line ran ${r.passes} times while armed, about ${costUs} µs each; ` +
-    `a line that runs less often (inside the branch you are after) is checked every time`
-  );
-}
-
-/** Why every probe waits for the host's next full GC (RateSettings.maxPassesBetweenGcs). Said once per probe. */
-function gcWaitNote(maxPasses: number): string {
-  return (
-    `${maxPasses} condition evaluations ran since the process's last full garbage collection (rate.maxPassesBetweenGcs): V8 keeps each compiled condition until then, ` +
-    `and thousands of them make some passes stall the process, so every probe is disarmed until the next full GC. A line that runs less often is checked for longer`
-  );
-}
-
-/** Why a hot line's snapshots show no callers' variables (CaptureLimits.hotLineFramesWithLocals). */
-export const HOT_LINE_NOTE = "this line runs more often than the probe's rate: captured without pausing, callers' variables left out";
-const HOT_LINE: Downgrade = { code: 'KH_CAPTURE_HOT_LINE', note: HOT_LINE_NOTE };
 /** Consecutive pauses over capture.maxPauseMs that stop a probe pausing. */
 const SLOW_PAUSES_TO_DOWNGRADE = 2;
-
-/** Why no pause at a deep stack (CaptureLimits.maxPauseStackDepth). */
-const tooDeepToPause = (maxDepth: number): string =>
-  `this line ran more than ${maxDepth} frames deep (capture.maxPauseStackDepth), where a pause would block the service while V8 builds every frame`;
-
-/** Why a probe that ran too deep for a pause captures without one. */
-function deepStack(maxDepth: number): Downgrade {
-  return { code: 'KH_CAPTURE_DEEP_STACK', note: `${tooDeepToPause(maxDepth)}: captured without pausing, callers' variables left out` };
-}
 
 /** The file a script was loaded from and the hash of what V8 compiled, when V8 says both. */
 function fileOf(script: ScriptRecord): { path: string; sha256: string } | undefined {
@@ -180,7 +134,7 @@ export class ProbeManager {
     () => this.soon.run('major-gc', () => this.afterMajorGc()),
     (message) => this.deps.onError('KH_AGENT_INTERNAL', message),
   );
-  private rearmTimer: NodeJS.Timeout | undefined;
+  private readonly rearms = new RearmSchedule(() => this.byId.values(), () => this.rearmDue());
   private closed = false;
   private readonly counters = { snapshotsCaptured: 0, logLines: 0, hitsDeclined: 0, pauses: 0 };
 
@@ -271,7 +225,7 @@ export class ProbeManager {
     this.soon.cancel();
     this.warmUp?.cancel();
     this.pendingWatch.stop();
-    if (this.rearmTimer) clearTimeout(this.rearmTimer);
+    this.rearms.close();
     this.gcWatch.stop();
     this.deps.debuggerControl.disable();
     this.location.stop();
@@ -347,7 +301,7 @@ export class ProbeManager {
       passes: 0,
       slowPauses: 0,
       noted: new Set(),
-      rearmAt: 0,
+      rearm: undefined,
     };
     return { record };
   }
@@ -429,7 +383,7 @@ export class ProbeManager {
     r.breakpointId = bp.breakpointId;
     r.armedLine = bp.actualLine;
     r.armedColumn = bp.actualColumn;
-    r.rearmAt = 0;
+    r.rearm = undefined;
     return true;
   }
 
@@ -518,40 +472,28 @@ export class ProbeManager {
     r.condition = buildBreakpointCondition(r.slot, r.compiledCondition, undefined);
   }
 
-  private disarm(r: ProbeRecord, rearmInMs: number): void {
+  /** Removes a probe's breakpoint (charged) until its wait ends: a time from now, or the host's next full GC. */
+  private disarm(r: ProbeRecord, rearmInMs: number | 'gc'): void {
     const started = performance.now();
     if (r.breakpointId) this.deps.debuggerControl.removeBreakpoint(r.breakpointId);
     this.budget.spend(performance.now() - started, performance.now(), Spent.arming);
     r.breakpointId = undefined;
-    r.rearmAt = performance.now() + Math.max(1, rearmInMs);
-    this.scheduleRearm();
+    if (rearmInMs === 'gc') this.rearms.waitForGc(r);
+    else this.rearms.waitUntil(r, performance.now() + Math.max(1, rearmInMs));
   }
 
-  private scheduleRearm(): void {
-    let soonest = Infinity;
-    for (const r of this.byId.values()) if (r.rearmAt > 0) soonest = Math.min(soonest, r.rearmAt);
-    if (this.rearmTimer) clearTimeout(this.rearmTimer);
-    this.rearmTimer = undefined;
-    if (soonest === Infinity || this.closed) return;
-    this.rearmTimer = setTimeout(() => this.rearmDue(), Math.max(1, Math.ceil(soonest - performance.now())));
-    this.rearmTimer.unref();
-  }
-
+  /** The rearm timer fired (or a full GC came): arms the probes that are due, unless the budget is still spent. */
   private rearmDue(): void {
-    this.rearmTimer = undefined;
     const now = performance.now();
-    if (this.budget.exceeded(now)) {
-      // Probes waiting for a full GC (rearmAt Infinity) keep waiting for it.
-      for (const r of this.byId.values()) if (r.rearmAt > 0 && Number.isFinite(r.rearmAt)) r.rearmAt = now + this.budget.windowMs;
-    } else {
-      for (const r of [...this.byId.values()]) {
-        if (r.rearmAt > 0 && r.rearmAt <= now && r.state === pb.ProbeState.INSTALLED) {
-          if (Date.now() > r.expiresAtMs) this.drop(r, pb.ProbeState.EXPIRED, 'KH_PROBE_EXPIRED', 'the probe or its grant expired');
-          else this.arm(r);
-        }
+    if (this.budget.exceeded(now)) this.rearms.postponeTimed(now + this.budget.windowMs);
+    else {
+      for (const r of this.rearms.takeDue(now)) {
+        if (r.state !== pb.ProbeState.INSTALLED) continue;
+        if (Date.now() > r.expiresAtMs) this.drop(r, pb.ProbeState.EXPIRED, 'KH_PROBE_EXPIRED', 'the probe or its grant expired');
+        else this.arm(r);
       }
     }
-    this.scheduleRearm();
+    this.rearms.reschedule();
   }
 
   private retryPending(): void {
@@ -585,7 +527,7 @@ export class ProbeManager {
     if (r.breakpointId) this.deps.debuggerControl.removeBreakpoint(r.breakpointId);
     r.breakpointId = undefined;
     cancelPlanning(r.mode);
-    r.rearmAt = 0;
+    r.rearm = undefined;
     this.byId.delete(r.probe.id);
     this.slots.delete(r.slot);
     this.setState(r, state, code, message, r.candidates);
@@ -828,7 +770,7 @@ export class ProbeManager {
       this.measureConditionCost(r);
       this.disarmUntilPlanned(r);
       // Armed now unless a rate or budget disarm has its own time to re-arm it.
-      if (r.rearmAt === 0 && !this.arm(r)) return;
+      if (!r.rearm && !this.arm(r)) return;
       this.setState(r, r.state, r.code, pausingNote(r.mode) || downgrade?.note || '', r.candidates);
     });
   }
@@ -854,31 +796,23 @@ export class ProbeManager {
 
   /**
    * Too many conditions compiled since the host's last full GC: every probe
-   * is disarmed (rearmAt Infinity: no timer re-arms it) until the next one,
-   * and says so once.
+   * is disarmed until the next one (no timer re-arms it), and says so once.
    */
   private disarmAllUntilGc(): void {
     if (this.passesSinceMajorGc <= this.deps.rate.maxPassesBetweenGcs) return; // a full GC came first
     for (const r of this.byId.values()) {
-      if (r.breakpointId) this.disarm(r, Infinity);
-      else if (r.rearmAt > 0) r.rearmAt = Infinity;
+      if (r.breakpointId) this.disarm(r, 'gc');
+      else if (r.rearm) this.rearms.waitForGc(r);
       else continue;
       this.noteOnce(r, 'gc', gcWaitNote(this.deps.rate.maxPassesBetweenGcs));
     }
-    this.scheduleRearm();
+    this.rearms.reschedule();
   }
 
   /** The host ran a full GC: the compiled conditions are gone, and probes waiting for it are due. */
   private afterMajorGc(): void {
     this.passesSinceMajorGc = 0;
-    const now = performance.now();
-    let due = false;
-    for (const r of this.byId.values()) {
-      if (r.rearmAt !== Infinity) continue;
-      r.rearmAt = now;
-      due = true;
-    }
-    if (due) this.rearmDue();
+    if (this.rearms.gcCame(performance.now())) this.rearmDue();
   }
 
   /** Adds a note to a probe's status, once per kind of note: statuses travel to the IDE. */

@@ -3,6 +3,13 @@ import type { CaptureLimits } from '../capture/limits';
 import type { TokenBucket } from '../gate/tokenBucket';
 import type { CaptureMode } from './captureMode';
 
+/**
+ * Why an installed probe has no breakpoint for now, and what gives it one
+ * back: a time (its tokens refill, the budget's window passes) or the host's
+ * next full GC (RateSettings.maxPassesBetweenGcs), which no timer can promise.
+ */
+export type RearmWait = { readonly until: 'time'; readonly at: number } | { readonly until: 'gc' };
+
 /** What the gate needs on every pass, kept flat so the hot path reads fields, not maps. */
 export interface ProbeRecord {
   /** Small integer baked into the breakpoint condition: `__keyhole.gate(<slot>)`. */
@@ -56,7 +63,8 @@ export interface ProbeRecord {
   slowPauses: number;
   /** Notes its status already carries, each given once (statuses travel to the IDE). */
   readonly noted: Set<NoteKind>;
-  rearmAt: number; // performance.now() time when a rate-disarmed probe may re-arm; 0 when armed
+  /** Set while a rate, budget or GC disarm holds the probe back; undefined while armed, or while other work (planning) will arm it. */
+  rearm: RearmWait | undefined;
 }
 
 /** Notes a probe's status gets at most once: the global budget disarmed it; a hit ran too deep to pause. */
