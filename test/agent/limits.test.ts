@@ -94,23 +94,44 @@ test('the global budget: a busy line spends it, every probe is disarmed and says
   }
 });
 
-test('a budget spent by a capture says so, and points at lighter captures rather than at a busy line', async () => {
-  // 0.2 ms a second: one pause (a millisecond or more anywhere) spends it; two checks cannot.
-  const { svc, conn } = await h.connect('plain-service.js', { start: { capture: ROOMY_BUDGETS.capture, rate: { blockedMsPerSecond: 0.2 } } });
+test('a budget spent by captures says so, and points at lighter captures rather than at a busy line', async () => {
+  // 3 ms a second and tokens to spare: a few pauses (each a millisecond or so) spend it, long
+  // before the checks of as many passes (tens of µs each) could.
+  const rate = { blockedMsPerSecond: 3, snapshotsPerSecond: 100, snapshotBurst: 100 };
+  const { svc, conn } = await h.connect('plain-service.js', { start: { capture: ROOMY_BUDGETS.capture, rate } });
   try {
     conn.send(setProbe('p-pause', CHECKOUT, checkoutLine));
     await conn.status('p-pause', pb.ProbeState.INSTALLED);
-    await delay(1100); // setting the breakpoint is charged too; let it leave the budget's one-second window
-    await svc.call('checkout', 1, 1, false);
-    await svc.call('checkout', 2, 1, false);
-    const noted = await conn.next((m) => m.body === 'probeStatus' && m.probeStatus!.probeId === 'p-pause' && /budget .* ran out/.test(m.probeStatus!.message), 20_000, 'the budget note');
-    const message = noted.probeStatus!.message;
+    const isNote = (m: pb.AgentMessage) => m.body === 'probeStatus' && m.probeStatus!.probeId === 'p-pause' && /budget .* ran out/.test(m.probeStatus!.message);
+    let calls = 0;
+    while (!conn.received.some(isNote) && calls < 200) {
+      await svc.call('checkout', calls, 1, false);
+      calls++;
+    }
+    const message = (await conn.next(isNote, 20_000, 'the budget note')).probeStatus!.message;
     assert.match(message, /Captures spent most of it/);
     assert.match(message, /framesWithLocals 1/);
     assert.doesNotMatch(message, /Its line ran/, 'the busy-line advice is for budgets spent on checks');
-    const [checks, captures] = [/([\d.]+) ms went on checking passes/, /([\d.]+) ms on captures/].map((re) => Number(re.exec(message)?.[1]));
+    const [checks, captures, arming] = [/([\d.]+) ms went on checking passes/, /([\d.]+) ms on captures/, /([\d.]+) ms on re-arming probes/].map((re) => Number(re.exec(message)?.[1]));
     assert.ok(captures! > checks!, `captures ${captures} ms, checks ${checks} ms`);
-    assert.equal(await snapshotsAfterDrain(conn, 'p-pause', 'captured'), 1, 'the first call was captured; the second found the budget spent');
+    assert.equal(arming, 0, 'setting the breakpoint at install is not charged');
+    const snapshots = await snapshotsAfterDrain(conn, 'p-pause', 'captured');
+    assert.ok(snapshots >= 1 && snapshots < calls, `${snapshots} of ${calls} calls captured before the budget ran out`);
+    assertOnlyKeyholeLines(svc.stderr);
+  } finally {
+    await h.stopAll();
+  }
+});
+
+test('arming a probe at install is not charged: with a budget smaller than placing a breakpoint, the first hit is captured', async () => {
+  // 0.5 ms a second is less than V8 takes to place a breakpoint (and drain its compile queue)
+  // on this fixture, and more than the first check of a pass costs.
+  const { svc, conn } = await h.connect('plain-service.js', { start: { capture: ROOMY_BUDGETS.capture, rate: { blockedMsPerSecond: 0.5 } } });
+  try {
+    conn.send(setProbe('p-first', CHECKOUT, checkoutLine));
+    await conn.status('p-first', pb.ProbeState.INSTALLED);
+    await svc.call('checkout', 1, 1, false);
+    assert.equal(await snapshotsAfterDrain(conn, 'p-first', 'first'), 1);
     assertOnlyKeyholeLines(svc.stderr);
   } finally {
     await h.stopAll();

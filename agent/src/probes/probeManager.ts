@@ -365,17 +365,22 @@ export class ProbeManager {
     } else install();
   }
 
-  private arm(r: ProbeRecord): boolean {
+  /**
+   * Sets the probe's breakpoint. Re-arming after a rate, budget or GC disarm
+   * recurs with traffic, so it is charged (`recurring`). Arming at install,
+   * after a script loads or once a plan is ready happens once per probe
+   * operation, not per request, like enabling the debugger and measuring the
+   * condition, and is not: a breakpoint in a large bundle can take V8 tens of
+   * milliseconds to place, and charging it would decline the first hits after
+   * every install for a whole window.
+   */
+  private arm(r: ProbeRecord, recurring = false): boolean {
     const control = this.deps.debuggerControl;
     control.enable();
     this.measureConditionCost(r);
-    // Re-arming after a rate or budget disarm recurs with traffic, so it is
-    // charged. Enabling the debugger and measuring the condition happen once
-    // per probe operation, not per request, and are not: charging them would
-    // decline the first hits after every install for a whole window.
     const started = performance.now();
     const bp = control.setBreakpoint(r.resolvedUrl, r.resolvedLine, r.resolvedColumn, r.condition);
-    this.budget.spend(performance.now() - started, performance.now(), Spent.arming);
+    if (recurring) this.budget.spend(performance.now() - started, performance.now(), Spent.arming);
     if (!bp.ok) {
       this.drop(r, pb.ProbeState.ERROR, bp.code, bp.message);
       return false;
@@ -490,7 +495,7 @@ export class ProbeManager {
       for (const r of this.rearms.takeDue(now)) {
         if (r.state !== pb.ProbeState.INSTALLED) continue;
         if (Date.now() > r.expiresAtMs) this.drop(r, pb.ProbeState.EXPIRED, 'KH_PROBE_EXPIRED', 'the probe or its grant expired');
-        else this.arm(r);
+        else this.arm(r, true);
       }
     }
     this.rearms.reschedule();

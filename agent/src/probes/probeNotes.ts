@@ -18,7 +18,7 @@ export function budgetNote(r: Pick<ProbeRecord, 'conditionCostMs' | 'passes'>, b
   const head =
     `the agent's budget of ${blockedMsPerSecond} ms per second for probes (rate.blockedMsPerSecond) ran out, so every probe is disarmed a second at a time, ` +
     `and passes over this line while it is disarmed are not checked and can be missed. In the last second ${ms(spent.checks)} went on checking passes, ` +
-    `${ms(spent.captures)} on captures (snapshots and log lines), ${ms(spent.arming)} on setting breakpoints. `;
+    `${ms(spent.captures)} on captures (snapshots and log lines), ${ms(spent.arming)} on re-arming probes. `;
   if (spent.captures >= spent.checks && spent.captures >= spent.arming) {
     return (
       head +
