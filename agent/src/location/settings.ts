@@ -65,6 +65,14 @@ export interface LocationSettings {
    * says so) and frames in it show their generated positions. Default 512.
    */
   readonly workerHeapMb: number;
+  /**
+   * Scripts with a URL that is neither a file nor one of Node's own modules
+   * (a `vm` script is `evalmachine.<anonymous>`) whose URL is kept to name a
+   * captured frame's script; the most recent are kept, since a service can
+   * make one per request while a probe is installed (frameScriptUrls.ts).
+   * Default 10,000.
+   */
+  readonly maxOtherScriptUrls: number;
 }
 
 export const DEFAULT_LOCATION_SETTINGS: LocationSettings = Object.freeze({
@@ -79,4 +87,5 @@ export const DEFAULT_LOCATION_SETTINGS: LocationSettings = Object.freeze({
   maxWithCheckChars: 4 * 1024 * 1024,
   maxCandidates: 10,
   workerHeapMb: 512,
+  maxOtherScriptUrls: 10_000,
 });

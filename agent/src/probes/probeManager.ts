@@ -13,6 +13,7 @@ import { compileCondition, compileTemplate, parseHitCondition } from '../express
 import { DEFAULT_LOCATION_SETTINGS, LocationErrorCode, ScriptIndex, type LocationSettings, type Resolution, type ScriptRecord } from '../location';
 import { LocationWorker } from '../location/locationWorker';
 import { isFileScriptUrl } from '../location/paths';
+import { FrameScriptUrls } from '../location/frameScriptUrls';
 import type { Redactor } from '../redact/redactor';
 import { Soon } from '../util/soon';
 import { buildBreakpointCondition, RUNTIME_GLOBAL } from './conditionBuilder';
@@ -108,7 +109,8 @@ export class ProbeManager {
   private readonly slots = new Map<number, ProbeRecord>();
   private nextSlot = 0;
   private readonly scripts: ScriptIndex;
-  private readonly scriptUrls = new Map<string, string>();
+  /** URLs of the scripts stack frames may be in that the script index does not hold. */
+  private readonly frameScriptUrls: FrameScriptUrls;
   private readonly budget: BlockedTimeBudget;
   private readonly soon: Soon;
   private readonly pendingWatch: PendingScriptWatch;
@@ -145,6 +147,7 @@ export class ProbeManager {
     this.pendingWatch = new PendingScriptWatch(() => this.retryPending());
     this.costMeter = new ConditionCostMeter(deps.debuggerControl);
     this.location = new LocationWorker(deps.location ?? DEFAULT_LOCATION_SETTINGS, this.scripts);
+    this.frameScriptUrls = new FrameScriptUrls((deps.location ?? DEFAULT_LOCATION_SETTINGS).maxOtherScriptUrls);
     this.originals = new OriginalPositions((positions, done) => this.location.map(positions, done));
   }
 
@@ -522,7 +525,7 @@ export class ProbeManager {
     };
     this.scripts.add(record);
     this.location.add(record);
-    this.scriptUrls.set(s.scriptId, s.url);
+    this.frameScriptUrls.add(s.scriptId, s.url);
     if (this.pendingWatch.matches(s.url)) this.soon.run('retry-pending', () => this.retryPending());
   }
 
@@ -551,7 +554,7 @@ export class ProbeManager {
       this.scripts.clear();
       this.originals.clear();
       this.location.clear();
-      this.scriptUrls.clear();
+      this.frameScriptUrls.clear();
     }
   }
 
@@ -859,7 +862,7 @@ export class ProbeManager {
     const deps: CaptureDeps = {
       limits: widestLimits(due),
       redactor,
-      scriptUrl: (id) => this.scriptUrls.get(id),
+      scriptUrl: (id) => this.scripts.get(id)?.record.url ?? this.frameScriptUrls.get(id),
       handOff: this.deps.handOff,
     };
     // One capture serves every probe that asked for this pause: each took its token and counted its hit.
