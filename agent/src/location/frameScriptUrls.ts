@@ -9,7 +9,8 @@ import { isFileScriptUrl } from './paths';
  * installed, so nothing here may grow with traffic:
  *  - no URL (`eval`, `new Function`, one per call in a template engine):
  *    nothing to remember, a frame there has no path either way;
- *  - files: the script index holds them;
+ *  - files: the script index holds them (those it drops, addDropped, go
+ *    with the rest);
  *  - Node's own modules (`node:…`): at most as many as Node has;
  *  - the rest (a `vm` script per request is `evalmachine.<anonymous>`):
  *    the most recent `maxOtherScripts`, and a frame in an older one shows
@@ -27,6 +28,11 @@ export class FrameScriptUrls {
     if (!url || isFileScriptUrl(url)) return;
     if (url.startsWith('node:')) this.builtins.set(scriptId, url);
     else this.others.set(scriptId, url);
+  }
+
+  /** A file script the script index no longer holds (ScriptIndex.add dropped it): kept like the rest. */
+  addDropped(scriptId: string, url: string): void {
+    this.others.set(scriptId, url);
   }
 
   get(scriptId: string): string | undefined {

@@ -114,3 +114,29 @@ test('200k scripts: add stays cheap and lookups stay exact', (t) => {
   assert.equal(index.size, count / 2);
   assert.equal(resolveProbeLocation(index, 'module4200/handler.js', 1).ok, false);
 });
+
+test('a URL loaded again and again keeps its newest maxScriptsPerUrl scripts; add names the one it dropped', () => {
+  tree.write('app/views/order.tpl.js', 'module.exports = 1;\n');
+  const url = tree.url('app/views/order.tpl.js');
+  const index = new ScriptIndex({ settings: { maxScriptsPerUrl: 3 } });
+  const dropped = [];
+  for (let i = 1; i <= 1000; i++) dropped.push(index.add({ scriptId: String(i), url }));
+  index.add({ scriptId: 'other', url: tree.url('app/dist/a.js') });
+  assert.equal(index.size, 4, 'three copies of the template and the other file');
+  assert.deepEqual(dropped.slice(0, 4), [undefined, undefined, undefined, '1']);
+  assert.equal(dropped.at(-1), '997');
+  assert.equal(index.get(url)?.record.scriptId, '1000', 'the newest answers for the URL');
+  assert.equal(index.get('998')?.record.url, url);
+  assert.equal(index.get('997'), undefined);
+  assert.equal(resolveProbeLocation(index, 'app/views/order.tpl.js', 1).ok, true, 'a probe still finds the file');
+});
+
+test('with maxScriptsPerUrl 1 each new copy replaces the last', () => {
+  const url = tree.url('app/views/one.js');
+  tree.write('app/views/one.js', 'module.exports = 1;\n');
+  const index = new ScriptIndex({ settings: { maxScriptsPerUrl: 1 } });
+  assert.equal(index.add({ scriptId: 'a', url }), undefined);
+  assert.equal(index.add({ scriptId: 'b', url }), 'a');
+  assert.equal(index.size, 1);
+  assert.equal(index.get(url)?.record.scriptId, 'b');
+});

@@ -121,12 +121,20 @@ export class ScriptIndex {
     return this.scripts.size;
   }
 
-  /** Indexes a parsed script. Scripts that are not files are ignored; a known scriptId is replaced. */
-  add(record: ScriptRecord): void {
-    if (!isFileScriptUrl(record.url)) return;
+  /**
+   * Indexes a parsed script. Scripts that are not files are ignored; a known
+   * scriptId is replaced. A URL loaded again and again (a template compiled
+   * per request under its file's name) keeps only its newest
+   * `maxScriptsPerUrl` scripts, so the index does not grow with traffic: the
+   * id of the script dropped for this one is returned.
+   */
+  add(record: ScriptRecord): string | undefined {
+    if (!isFileScriptUrl(record.url)) return undefined;
     if (this.scripts.has(record.scriptId)) this.remove(record.scriptId);
     const basename = lastSegment(record.url);
-    if (basename === undefined) return;
+    if (basename === undefined) return undefined;
+    const dropped = this.oldestBeyondLimit(record.url);
+    if (dropped !== undefined) this.remove(dropped);
     this.scripts.set(record.scriptId, new IndexedScript(record, basename));
     addTo(this.idsByUrl, record.url, record.scriptId);
     addTo(this.scriptsByStem, stemKey(basename), record.scriptId);
@@ -134,6 +142,16 @@ export class ScriptIndex {
     if (record.sourceMapURL && (this.settings.readNodeModulesSourceMaps || !isUnderNodeModules(record.url))) {
       this.unreadMaps.add(record.scriptId);
     }
+    return dropped;
+  }
+
+  /** The oldest script with this URL when it already has maxScriptsPerUrl of them. */
+  private oldestBeyondLimit(url: string): string | undefined {
+    const held = this.idsByUrl.get(url);
+    if (held === undefined) return undefined;
+    const count = typeof held === 'string' ? 1 : held.size;
+    if (count < this.settings.maxScriptsPerUrl) return undefined;
+    return typeof held === 'string' ? held : (held.values().next().value as string);
   }
 
   /** Forgets a script (its context was collected or the inspector session reset). */

@@ -73,6 +73,14 @@ export interface LocationSettings {
    * Default 10,000.
    */
   readonly maxOtherScriptUrls: number;
+  /**
+   * Scripts with the same file URL held in the index at once: a service can
+   * compile a template under its file's name on every request while a probe
+   * is installed, and V8 reports each one. The newest are kept (a probe on
+   * that file still binds to every copy V8 runs; a frame in a dropped copy is
+   * named through maxOtherScriptUrls). Default 32.
+   */
+  readonly maxScriptsPerUrl: number;
 }
 
 export const DEFAULT_LOCATION_SETTINGS: LocationSettings = Object.freeze({
@@ -88,4 +96,5 @@ export const DEFAULT_LOCATION_SETTINGS: LocationSettings = Object.freeze({
   maxCandidates: 10,
   workerHeapMb: 512,
   maxOtherScriptUrls: 10_000,
+  maxScriptsPerUrl: 32,
 });

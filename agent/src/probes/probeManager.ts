@@ -523,7 +523,8 @@ export class ProbeManager {
       ...(s.isModule ? { isModule: true as const } : {}),
       ...(s.executionContextAuxData?.isDefault === false ? { inVmContext: true as const } : {}),
     };
-    this.scripts.add(record);
+    const dropped = this.scripts.add(record);
+    if (dropped !== undefined) this.frameScriptUrls.addDropped(dropped, record.url);
     this.location.add(record);
     this.frameScriptUrls.add(s.scriptId, s.url);
     if (this.pendingWatch.matches(s.url)) this.soon.run('retry-pending', () => this.retryPending());
