@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { pb } from '@keyhole/protocol';
-import { limitsForProbe, type CaptureLimits } from '../capture/limits';
+import type { CaptureLimits } from '../capture/limits';
 import type { RateSettings } from '../config';
 import { BlockedTimeBudget, Spent } from '../gate/blockedTimeBudget';
 import { MajorGcWatch } from '../gate/majorGcWatch';
-import { TokenBucket } from '../gate/tokenBucket';
 import type { GrantAuthority } from '../grants/authority';
 import type { DebuggerControl, PausedEvent, ScriptParsed } from '../inspector/debuggerControl';
 import { captureFrames, type CaptureDeps } from '../capture/snapshotCapture';
-import { compileCondition, compileTemplate, parseHitCondition } from '../expressions';
 import { DEFAULT_LOCATION_SETTINGS, LocationErrorCode, ScriptIndex, type LocationSettings, type Resolution, type ScriptRecord } from '../location';
 import { LocationWorker } from '../location/locationWorker';
 import { isFileScriptUrl } from '../location/paths';
@@ -20,7 +18,8 @@ import { buildBreakpointCondition, RUNTIME_GLOBAL } from './conditionBuilder';
 import type { NoteKind, ProbeRecord } from './probeRecord';
 import { cancelPlanning, pauseFree, pausing, pausingNote, planning, type Downgrade } from './captureMode';
 import { budgetNote, deepStack, gcWaitNote, HOT_LINE, tooDeepToPause } from './probeNotes';
-import { formatLogMessage, placeholderNames } from './logFormat';
+import { formatLogMessage } from './logFormat';
+import { probeRecordFrom } from './probeRecordFrom';
 import { framesFor, logLineMessage, recordStatusMessage, snapshotMessage, statusMessage, widestLimits, type Capturing, type MessageOrigin, type TraceIds } from './probeMessages';
 import { PendingScriptWatch } from './pendingScriptWatch';
 import { ConditionCostMeter } from './conditionCost';
@@ -59,11 +58,6 @@ function declining(r: ProbeRecord): string {
   return r.condition.replace(`gate(${r.slot})`, 'gate(-1)');
 }
 
-/** Without callers' variables to read, a snapshot needs no pause at all. */
-function wantsPauseFree(kind: pb.ProbeKind, limits: CaptureLimits): boolean {
-  return kind === pb.ProbeKind.SNAPSHOT && limits.maxFramesWithLocals <= 1;
-}
-
 export interface ProbeManagerDeps extends MessageOrigin {
   readonly debuggerControl: DebuggerControl;
   readonly authority: GrantAuthority;
@@ -89,8 +83,6 @@ export interface ProbeStats {
   pauses: number;
   budgetUsedMicros: number;
 }
-
-type Refusal = { code: string; message: string };
 
 /**
  * Probes from set to removal: authorization, expression compilation,
@@ -157,7 +149,7 @@ export class ProbeManager {
     if (this.closed) return;
     const existing = this.byId.get(probe.id);
     if (existing) this.drop(existing, pb.ProbeState.REMOVED, 'KH_PROBE_REPLACED', 'replaced by a newer version of the probe');
-    const refusal = this.validate(probe);
+    const refusal = probeRecordFrom(probe, () => this.nextSlot++, this.deps);
     if ('code' in refusal) {
       this.deps.onStatus(this.statusOf(probe.id, pb.ProbeState.REFUSED, refusal.code, refusal.message));
       return;
@@ -232,81 +224,6 @@ export class ProbeManager {
     this.gcWatch.stop();
     this.deps.debuggerControl.disable();
     this.location.stop();
-  }
-
-  // ---- validation and compilation ---------------------------------------
-
-  private validate(probe: pb.Probe): { record: ProbeRecord } | Refusal {
-    if (probe.kind !== pb.ProbeKind.SNAPSHOT && probe.kind !== pb.ProbeKind.LOGPOINT) {
-      return { code: 'KH_PROBE_KIND', message: 'a probe must be a snapshot or a logpoint' };
-    }
-    const loc = probe.location;
-    if (!loc || !loc.path || !(loc.line >= 1)) return { code: 'KH_PROBE_LOCATION', message: 'a probe needs a file path and a line (1-based)' };
-    const auth = this.deps.authority.authorize(probe);
-    if (!auth.ok) return { code: auth.code, message: auth.message };
-    let compiledCondition: string | undefined;
-    if (probe.condition.trim()) {
-      const c = compileCondition(probe.condition);
-      if (!c.ok) return { code: c.code, message: `condition refused: ${c.message}` };
-      compiledCondition = c.js;
-    }
-    let hitTest: ((n: number) => boolean) | undefined;
-    if (probe.hitCondition.trim()) {
-      const h = parseHitCondition(probe.hitCondition);
-      if (!h.ok) return { code: h.code, message: h.message };
-      hitTest = (n) => h.test(n);
-    }
-    let segments: string[] = [];
-    let valuesJs: string | undefined;
-    if (probe.kind === pb.ProbeKind.LOGPOINT) {
-      if (!probe.logTemplate) return { code: 'KH_PROBE_TEMPLATE', message: 'a logpoint needs a message template' };
-      const t = compileTemplate(probe.logTemplate);
-      if (!t.ok) return { code: t.code, message: `log message refused: ${t.message}` };
-      segments = t.segments;
-      valuesJs = t.valuesJs;
-    }
-    const slot = this.nextSlot++;
-    const now = performance.now();
-    const logpoint = probe.kind === pb.ProbeKind.LOGPOINT;
-    const limits = limitsForProbe(this.deps.limits, probe.framesWithLocals);
-    const rate = this.deps.rate;
-    const expiresAtMs = probe.expiresAtMs > 0 ? Math.min(probe.expiresAtMs, auth.notAfterMs) : auth.notAfterMs;
-    const record: ProbeRecord = {
-      slot,
-      probe,
-      kind: probe.kind,
-      grantId: probe.grantId,
-      expiresAtMs,
-      maxHits: probe.maxHits || auth.maxHits || rate.defaultMaxHits,
-      bucket: logpoint ? new TokenBucket(rate.logpointsPerSecond, rate.logpointBurst, now) : new TokenBucket(rate.snapshotsPerSecond, rate.snapshotBurst, now),
-      hitTest,
-      limits,
-      condition: buildBreakpointCondition(slot, compiledCondition, valuesJs),
-      compiledCondition,
-      mode: wantsPauseFree(probe.kind, limits) ? planning() : pausing(),
-      templateSegments: segments,
-      templateNames: probe.kind === pb.ProbeKind.LOGPOINT ? placeholderNames(probe.logTemplate) : [],
-      state: pb.ProbeState.PENDING,
-      code: '',
-      message: '',
-      candidates: [],
-      resolvedUrl: '',
-      resolvedLine: 0,
-      resolvedColumn: 0,
-      originalPath: '',
-      deployedSha256: '',
-      breakpointId: undefined,
-      armedLine: 0,
-      armedColumn: 0,
-      conditionHits: 0,
-      conditionCostMs: 0,
-      hits: 0,
-      passes: 0,
-      slowPauses: 0,
-      noted: new Set(),
-      rearm: undefined,
-    };
-    return { record };
   }
 
   // ---- location and arming -------------------------------------------------
