@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { pb } from '@keyhole/protocol';
 import type { CaptureLimits } from '../capture/limits';
 import type { RateSettings } from '../config';
@@ -10,13 +9,11 @@ import type { DebuggerControl, PausedEvent, ScriptParsed } from '../inspector/de
 import { captureFrames, type CaptureDeps } from '../capture/snapshotCapture';
 import { DEFAULT_LOCATION_SETTINGS, LocationErrorCode, ScriptIndex, type LocationSettings, type Resolution, type ScriptRecord } from '../location';
 import { LocationWorker } from '../location/locationWorker';
-import { isFileScriptUrl } from '../location/paths';
 import { FrameScriptUrls } from '../location/frameScriptUrls';
 import type { Redactor } from '../redact/redactor';
 import { Soon } from '../util/soon';
-import { buildBreakpointCondition, RUNTIME_GLOBAL } from './conditionBuilder';
 import type { NoteKind, ProbeRecord } from './probeRecord';
-import { cancelPlanning, pauseFree, pausing, pausingNote, planning, type Downgrade } from './captureMode';
+import { cancelPlanning, pausingNote, planning, type Downgrade } from './captureMode';
 import { budgetNote, deepStack, gcWaitNote, HOT_LINE, tooDeepToPause } from './probeNotes';
 import { formatLogMessage } from './logFormat';
 import { probeRecordFrom } from './probeRecordFrom';
@@ -24,12 +21,10 @@ import { framesFor, logLineMessage, recordStatusMessage, snapshotMessage, status
 import { PendingScriptWatch } from './pendingScriptWatch';
 import { ConditionCostMeter } from './conditionCost';
 import { RearmSchedule } from './rearmSchedule';
+import { PauseFreePlanner, pauseInstead } from './pauseFreePlanner';
 import { OriginalPositions } from '../capture/originalPositions';
 import { scheduleSerializerWarmUp, type ScheduledWarmUp } from '../capture/serializerWarmUp';
 import type { CapturedFrames } from '../capture/snapshotCapture';
-import { tooLargeToAnalyse } from '../capture/inline/scopePlan';
-import { planInWorker, type PlanRequest } from '../capture/inline/planWorker';
-import { buildReader } from '../capture/inline/readerCode';
 import { stackDeeperThan, takeStack } from '../capture/inline/callSiteStack';
 import { captureInline } from '../capture/inline/inlineCapture';
 
@@ -42,16 +37,6 @@ export const CONDITION_COST_FALLBACK_MS = 0.2;
 
 /** Consecutive pauses over capture.maxPauseMs that stop a probe pausing. */
 const SLOW_PAUSES_TO_DOWNGRADE = 2;
-
-/** The file a script was loaded from and the hash of what V8 compiled, when V8 says both. */
-function fileOf(script: ScriptRecord): { path: string; sha256: string } | undefined {
-  if (!script.hash || !/^[0-9a-f]{64}$/.test(script.hash) || !isFileScriptUrl(script.url)) return undefined;
-  try {
-    return { path: script.url.startsWith('file:') ? fileURLToPath(script.url) : script.url, sha256: script.hash };
-  } catch {
-    return undefined;
-  }
-}
 
 /** A probe's condition with a gate slot that always declines: what measuring its cost evaluates. */
 function declining(r: ProbeRecord): string {
@@ -107,6 +92,7 @@ export class ProbeManager {
   private readonly soon: Soon;
   private readonly pendingWatch: PendingScriptWatch;
   private readonly costMeter: ConditionCostMeter;
+  private readonly planner: PauseFreePlanner;
   private readonly originals: OriginalPositions;
   /** Source maps are read and decoded here, off the main thread (location/locationWorker.ts). */
   private readonly location: LocationWorker;
@@ -138,6 +124,13 @@ export class ProbeManager {
     this.soon = new Soon((err) => deps.onError('KH_AGENT_INTERNAL', err instanceof Error ? err.message : String(err)));
     this.pendingWatch = new PendingScriptWatch(() => this.retryPending());
     this.costMeter = new ConditionCostMeter(deps.debuggerControl);
+    this.planner = new PauseFreePlanner({
+      scripts: this.scripts,
+      scriptSource: (id) => deps.debuggerControl.scriptSource(id),
+      maxBindings: deps.limits.maxProperties,
+      soon: this.soon,
+      isCurrent: (r) => !this.closed && this.byId.get(r.probe.id) === r,
+    });
     this.location = new LocationWorker(deps.location ?? DEFAULT_LOCATION_SETTINGS, this.scripts);
     this.frameScriptUrls = new FrameScriptUrls((deps.location ?? DEFAULT_LOCATION_SETTINGS).maxOtherScriptUrls);
     this.originals = new OriginalPositions((positions, done) => this.location.map(positions, done));
@@ -281,7 +274,7 @@ export class ProbeManager {
     if (r.mode.kind === 'planning') {
       const script = this.scripts.get(r.resolvedUrl);
       const where = script ? this.deps.debuggerControl.breakablePosition(script.record.scriptId, r.resolvedLine, r.resolvedColumn) : undefined;
-      this.requestPlan(r, where?.line ?? r.resolvedLine, where?.column ?? r.resolvedColumn, install);
+      this.planner.request(r, where?.line ?? r.resolvedLine, where?.column ?? r.resolvedColumn, install);
     } else install();
   }
 
@@ -330,71 +323,6 @@ export class ProbeManager {
       r.conditionCostMs = this.costMeter.measureAgain(declining(r), r.conditionCostMs || CONDITION_COST_FALLBACK_MS);
       this.budget.spend(performance.now() - started, performance.now(), Spent.checks);
     }
-  }
-
-  /**
-   * Plans a pause-free probe's reads at a position of its script, from the
-   * source V8 runs, on a worker thread (capture/inline/planWorker.ts), and
-   * then calls `then`: with the reads in the probe's condition, or with the
-   * probe capturing by pausing, saying why. A script loaded from a file is
-   * read by the worker itself when the file is what V8 compiled (same
-   * SHA-256), so the main thread copies no source; otherwise the source is
-   * fetched from V8 here. Nothing is called for a probe removed meanwhile.
-   */
-  private requestPlan(r: ProbeRecord, line: number, column: number, then: () => void): void {
-    const mode = r.mode;
-    if (mode.kind !== 'planning') {
-      then();
-      return;
-    }
-    const script = this.scripts.get(r.resolvedUrl);
-    // Too large by V8's own count: refused before any source is copied (40 Mi characters took the main thread 0.7 s to fetch).
-    const refused = !script ? 'the script is not loaded' : tooLargeToAnalyse(script.record.length ?? 0);
-    if (!script || refused) {
-      this.pauseInstead(r, refused ?? '');
-      then();
-      return;
-    }
-    const request = { module: script.record.isModule === true, line, column, maxBindings: this.deps.limits.maxProperties };
-    const ask = (what: Pick<PlanRequest, 'source' | 'file'>): void => {
-      cancelPlanning(mode);
-      mode.cancel = planInWorker({ ...request, ...what }, (plan) => {
-        mode.cancel = undefined;
-        if (this.closed || this.byId.get(r.probe.id) !== r) return;
-        this.soon.run(`plan:${r.probe.id}`, () => {
-          if (this.byId.get(r.probe.id) !== r) return;
-          if (!plan.ok && 'needsSource' in plan && r.mode === mode) return askWithSource();
-          if (!plan.ok) this.pauseInstead(r, plan.reason);
-          else if (r.mode === mode) {
-            const reader = buildReader(plan.scopes, `${RUNTIME_GLOBAL}.uninitialized`);
-            r.mode = pauseFree({ scopes: plan.scopes, reader }, mode.downgrade);
-            r.condition = buildBreakpointCondition(r.slot, r.compiledCondition, undefined, reader.expression);
-            r.conditionCostMs = 0; // a new condition, measured again
-          }
-          then();
-        });
-      });
-    };
-    const askWithSource = (): void => {
-      const source = this.deps.debuggerControl.scriptSource(script.record.scriptId);
-      const refusedSource = source.ok ? tooLargeToAnalyse(source.source.length) : source.message;
-      if (!source.ok || refusedSource) {
-        this.pauseInstead(r, refusedSource ?? '');
-        then();
-        return;
-      }
-      ask({ source: source.source });
-    };
-    const file = fileOf(script.record);
-    if (file) ask({ file });
-    else askWithSource();
-  }
-
-  /** The probe captures by pausing from now on, and its status will say why. */
-  private pauseInstead(r: ProbeRecord, reason: string): void {
-    cancelPlanning(r.mode);
-    r.mode = pausing(reason);
-    r.condition = buildBreakpointCondition(r.slot, r.compiledCondition, undefined);
   }
 
   /** Removes a probe's breakpoint (charged) until its wait ends: a time from now, or the host's next full GC. */
@@ -604,7 +532,7 @@ export class ProbeManager {
    */
   private inlineFailed(r: ProbeRecord): void {
     if (this.byId.get(r.probe.id) !== r || r.mode.kind !== 'pauseFree' || r.mode.startedAt === 0) return;
-    this.pauseInstead(r, 'reading its variables without a pause failed at this line');
+    pauseInstead(r, 'reading its variables without a pause failed at this line');
     r.conditionCostMs = 0; // a new condition text, measured again
     if (r.breakpointId) {
       this.deps.debuggerControl.removeBreakpoint(r.breakpointId);
@@ -692,7 +620,7 @@ export class ProbeManager {
   private prepareDowngrade(r: ProbeRecord): void {
     if (this.byId.get(r.probe.id) !== r || r.mode.kind !== 'planning') return;
     const downgrade = r.mode.downgrade;
-    this.requestPlan(r, r.armedLine || r.resolvedLine, r.armedColumn || r.resolvedColumn, () => {
+    this.planner.request(r, r.armedLine || r.resolvedLine, r.armedColumn || r.resolvedColumn, () => {
       this.measureConditionCost(r);
       this.disarmUntilPlanned(r);
       // Armed now unless a rate or budget disarm has its own time to re-arm it.
