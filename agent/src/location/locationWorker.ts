@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LocationErrorCode } from './errors';
 import { mapGeneratedToOriginal, type OriginalPosition } from './mapFrame';
-import { isFileScriptUrl } from './paths';
 import { resolveProbeLocation, type Resolution } from './resolveProbe';
 import type { ScriptIndex, ScriptRecord } from './scriptIndex';
 import type { LocationSettings } from './settings';
@@ -73,13 +72,13 @@ export class LocationWorker {
 
   /**
    * Passes a script the index just took on to the worker, if one runs. Only
-   * file scripts: the index keeps no other (ScriptIndex.add), and a service
-   * that runs a `vm` script per request would otherwise pile its records up
-   * here until the next question (measured: 46 MB per 200,000). At most
-   * UNSENT_BATCH wait; then they go to the worker without a question.
+   * what the index holds (files): a service that runs a `vm` script per
+   * request would otherwise pile its records up here until the next
+   * question (measured: 46 MB per 200,000). At most UNSENT_BATCH wait; then
+   * they go to the worker without a question.
    */
   add(record: ScriptRecord): void {
-    if (!this.worker || !isFileScriptUrl(record.url)) return;
+    if (!this.worker || !this.index.holds(record.scriptId)) return;
     this.unsent.push(record);
     if (this.unsent.length >= UNSENT_BATCH) this.sendUnsent(this.worker);
   }

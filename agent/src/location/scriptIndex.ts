@@ -183,6 +183,11 @@ export class ScriptIndex {
     this.maps.clear();
   }
 
+  /** Whether the index holds this script (add takes files only, and drops old copies of a URL). */
+  holds(scriptId: string): boolean {
+    return this.scripts.has(scriptId);
+  }
+
   /** A script by its V8 id, or by URL (the newest script with that URL). */
   get(scriptIdOrUrl: string): IndexedScript | undefined {
     const byId = this.scripts.get(scriptIdOrUrl);
